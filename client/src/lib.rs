@@ -1,1 +1,41 @@
+//! Dintero's Auth API (MFA part) as a typed async client, and the `#[api]` macro it is
+//! declared with, so you can declare clients for your own HTTP APIs the same way.
+//!
+//! See the README for examples, the defaults, and the error model.
 
+// Lets this crate use its own `#[api]` macro, whose output names `::dintero_auth`.
+extern crate self as dintero_auth;
+
+mod call;
+mod client;
+mod config;
+mod error;
+mod options;
+mod params;
+mod response;
+mod retry_after;
+mod secret;
+
+pub mod models;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+pub use dintero_auth_macros::api;
+pub use error::{Error, ErrorKind, MAX_RETRY_AFTER};
+/// The `http` crate's types used in this API (`StatusCode`, `HeaderMap`).
+pub use http;
+pub use options::CallOptions;
+pub use response::ApiResponse;
+pub use secret::Secret;
+
+/// Items generated code refers to. Not public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::{Call, Segment};
+    pub use http::Method;
+    pub use serde;
+    pub use serde_json;
+}

@@ -1,0 +1,262 @@
+//! [`Call`]: one request being assembled by generated code, then sent exactly once.
+//!
+//! Generated methods only do the type-specific work (serialize this argument, decode into that
+//! type); everything else lives here, written once and not generic.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::client::Client;
+use crate::config::authorization_value;
+use crate::error::Error;
+use crate::params::{push_pairs, to_scalar};
+use crate::response::{decode_json, read_body, ApiResponse};
+
+/// One piece of an endpoint path, as parsed from the template at compile time.
+#[doc(hidden)]
+pub enum Segment<'a> {
+    /// A literal segment from the template, checked by the macro.
+    Literal(&'static str),
+    /// A `{name}` placeholder and the argument bound to it.
+    Param(&'static str, &'a dyn fmt::Display),
+}
+
+/// A request being assembled. The first invalid argument is kept and returned by `send_*`
+/// before any I/O, so a bad value never sends a partial request.
+#[doc(hidden)]
+pub struct Call<'c> {
+    client: &'c Client,
+    method: Method,
+    url: Result<Url, Error>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<(HeaderValue, Vec<u8>)>,
+}
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
+
+impl<'c> Call<'c> {
+    pub(crate) fn new(client: &'c Client, method: Method, url: Result<Url, Error>) -> Self {
+        Self { client, method, url, query: Vec::new(), headers: HeaderMap::new(), body: None }
+    }
+
+    fn fail(&mut self, error: Error) {
+        if self.url.is_ok() {
+            self.url = Err(error);
+        }
+    }
+
+    /// Adds `value` as query parameters named `name` (see the `params` module for the shapes).
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Err(e) = push_pairs(name, value, &mut self.query) {
+            self.fail(Error::invalid_input(format!("query parameter `{name}`: {e}")));
+        }
+    }
+
+    /// Adds header `name` unless `value` is `None`.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match to_scalar(value) {
+            Ok(Some(text)) => self.header_text(name, &text),
+            Ok(None) => {}
+            Err(e) => self.fail(Error::invalid_input(format!("header `{name}`: {e}"))),
+        }
+    }
+
+    fn header_text(&mut self, name: &'static str, text: &str) {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            return self.fail(Error::invalid_input(format!("`{name}` is not a valid header name")));
+        };
+        match HeaderValue::from_str(text) {
+            Ok(value) => {
+                self.headers.append(header, value);
+            }
+            Err(_) => self.fail(Error::invalid_input(format!(
+                "header `{name}` contains characters not allowed in a header (e.g. CR, LF, NUL)"
+            ))),
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((JSON, bytes)),
+            Err(e) => self.fail(Error::invalid_input(format!("body could not be serialized as JSON: {e}"))),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body; the value is flattened like a query.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let mut pairs = Vec::new();
+        match push_pairs("value", body, &mut pairs) {
+            Ok(()) => {
+                let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+                self.body = Some((FORM, encoded.into_bytes()));
+            }
+            Err(e) => self.fail(Error::invalid_input(format!("form body: {e}"))),
+        }
+    }
+
+    /// Sends and decodes a 2xx JSON body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (status, _, body) = self.send().await?;
+        decode_json(status, &body)
+    }
+
+    /// Sends and ignores the body of a 2xx answer.
+    pub async fn send_unit(self) -> Result<(), Error> {
+        self.send().await.map(drop)
+    }
+
+    /// Sends and returns status, headers and the decoded body.
+    pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let (status, headers, body) = self.send().await?;
+        let data = decode_json(status, &body)?;
+        Ok(ApiResponse { status, headers, data })
+    }
+
+    /// Sends and returns status and headers of a 2xx answer, ignoring its body.
+    pub async fn send_with_info_unit(self) -> Result<ApiResponse<()>, Error> {
+        let (status, headers, _) = self.send().await?;
+        Ok(ApiResponse { status, headers, data: () })
+    }
+
+    /// The one place a request goes out. Returns the body of a 2xx answer; every other outcome
+    /// is an [`Error`].
+    async fn send(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let shared = &*self.client.shared;
+        let options = self.client.options.as_deref();
+        let mut url = self.url?;
+        let mut headers = self.headers;
+        let mut timeout = shared.timeout;
+        let mut auth = shared.auth.clone();
+        if let Some(options) = options {
+            if let Some(reason) = options.invalid {
+                return Err(Error::invalid_input(reason));
+            }
+            if let Some(t) = options.timeout {
+                timeout = t;
+            }
+            if let Some(token) = &options.bearer_token {
+                auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
+            }
+            for (name, value) in &options.headers {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if let Some(auth) = auth {
+            headers.insert(AUTHORIZATION, auth);
+        }
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let body = self.body.map(|(content_type, bytes)| {
+            headers.insert(CONTENT_TYPE, content_type);
+            Bytes::from(bytes)
+        });
+
+        let started = Instant::now();
+        let parts = RequestParts { method: self.method, url, headers, body, timeout };
+        let response = send_with_connect_retries(self.client, parts).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = read_body(response, shared.max_response_bytes, timeout).await?;
+        tracing::debug!(
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "dintero-auth response"
+        );
+        if status.is_success() {
+            Ok((status, headers, body))
+        } else if status.is_redirection() {
+            Err(Error::redirect(status, headers))
+        } else {
+            Err(Error::api(status, headers, &body))
+        }
+    }
+}
+
+/// What one attempt needs; kept so a failed connect can be tried again.
+struct RequestParts {
+    method: Method,
+    url: Url,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    timeout: Duration,
+}
+
+impl RequestParts {
+    /// A copy for an attempt that may be followed by another (bodies are shared, not copied).
+    fn request(&self) -> reqwest::Request {
+        let copy = Self {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            timeout: self.timeout,
+        };
+        copy.into_request()
+    }
+
+    fn into_request(self) -> reqwest::Request {
+        let mut request = reqwest::Request::new(self.method, self.url);
+        *request.headers_mut() = self.headers;
+        *request.timeout_mut() = Some(self.timeout);
+        if let Some(body) = self.body {
+            *request.body_mut() = Some(body.into());
+        }
+        request
+    }
+}
+
+/// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
+/// doubling pause. Anything after the connect is never repeated: the server may have acted.
+async fn send_with_connect_retries(client: &Client, parts: RequestParts) -> Result<reqwest::Response, Error> {
+    let shared = &*client.shared;
+    tracing::debug!(method = %parts.method, path = parts.url.path(), "dintero-auth request");
+    for attempt in 0..shared.connect_retries {
+        match shared.http.execute(parts.request()).await {
+            Ok(response) => return Ok(response),
+            Err(e) if e.is_connect() => {
+                tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
+                tokio::time::sleep(backoff(shared.connect_backoff, attempt)).await;
+            }
+            Err(e) => return Err(classify(e, parts.timeout, shared.connect_timeout)),
+        }
+    }
+    let timeout = parts.timeout;
+    let result = shared.http.execute(parts.into_request()).await;
+    result.map_err(|e| classify(e, timeout, shared.connect_timeout))
+}
+
+fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << attempt.min(16));
+    // Jitter from the clock's low bits: enough to spread clients apart, no RNG dependency.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    exp + exp.mul_f64(f64::from(nanos % 1000) / 2000.0)
+}
+
+/// Maps a transport failure to the error kinds, keeping "was anything sent?" exact.
+pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout: Duration) -> Error {
+    let (is_timeout, is_connect, is_body) =
+        (error.is_timeout(), error.is_connect(), error.is_body() || error.is_decode());
+    // The URL is ours and harmless, but dropping it keeps the source chain short.
+    let source = Box::new(error.without_url());
+    match (is_timeout, is_connect) {
+        (true, true) => Error::timeout(connect_timeout, false).with_source(source),
+        (true, false) => Error::timeout(timeout, true).with_source(source),
+        (false, true) => Error::connect(source),
+        _ if is_body => Error::transport("the connection failed while reading the response", source),
+        _ => Error::transport("the connection failed after the request was sent", source),
+    }
+}

@@ -1,0 +1,323 @@
+//! [`ClientBuilder`]: every setting, its default, and the checks `build()` makes.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT};
+use url::Url;
+
+use crate::client::{Client, Shared};
+use crate::error::Error;
+use crate::secret::Secret;
+
+/// Dintero's production API.
+pub const DEFAULT_BASE_URL: &str = "https://api.dintero.com/v1";
+/// Sent as `User-Agent` unless replaced.
+pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+/// Time allowed to open a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time allowed for a whole call: connect, send, and read the full response.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Largest response body read; larger bodies give [`ErrorKind::TooLarge`](crate::ErrorKind::TooLarge).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
+/// Extra connection attempts after a failed connect (nothing was sent, so this is safe).
+pub const DEFAULT_CONNECT_RETRIES: u32 = 2;
+/// Base delay between connect attempts; each retry doubles it and adds up to 50% jitter.
+pub const DEFAULT_CONNECT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Settings for a [`Client`]. Start with [`Client::builder`]; invalid values are reported by
+/// [`ClientBuilder::build`], never by the setters.
+#[must_use]
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    bearer_token: Option<Secret>,
+    auth_prefix: String,
+    user_agent: String,
+    default_headers: Vec<(String, String)>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_response_bytes: usize,
+    allow_insecure_http: bool,
+    connect_retries: u32,
+    connect_backoff: Duration,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            bearer_token: None,
+            auth_prefix: "Bearer".to_owned(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            default_headers: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            allow_insecure_http: false,
+            connect_retries: DEFAULT_CONNECT_RETRIES,
+            connect_backoff: DEFAULT_CONNECT_BACKOFF,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The URL every endpoint path is appended to. Default: [`DEFAULT_BASE_URL`]
+    /// (`https://api.dintero.com/v1`). Must be `https`, or `http` to a loopback host
+    /// (see [`allow_insecure_http`](Self::allow_insecure_http)); no query or fragment.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The JWT sent as `Authorization: <prefix> <token>` on every call. Default: none (no
+    /// `Authorization` header). Must not contain CR, LF or other control characters.
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// The scheme word before the token (the C# client's `AddApiKeyPrefix`). Default: `Bearer`.
+    /// An empty prefix sends the token alone.
+    pub fn auth_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.auth_prefix = prefix.into();
+        self
+    }
+
+    /// The `User-Agent` header. Default: [`DEFAULT_USER_AGENT`] (`dintero-auth/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// A header sent on every call (a later call with the same name replaces it).
+    /// Default: only `Accept: application/json`.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.default_headers.retain(|(n, _)| !n.eq_ignore_ascii_case(&name));
+        self.default_headers.push((name, value.into()));
+        self
+    }
+
+    /// Time allowed to open a connection. Default: [`DEFAULT_CONNECT_TIMEOUT`] (10 s). Must be > 0.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call, body included. Default: [`DEFAULT_TIMEOUT`] (30 s).
+    /// Must be > 0. [`CallOptions::timeout`](crate::CallOptions::timeout) overrides it per call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Largest response body read before the call fails with `TooLarge`.
+    /// Default: [`DEFAULT_MAX_RESPONSE_BYTES`] (1 MiB). Must be > 0.
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Allow a plain `http://` base URL to a host that is not loopback. Default: `false`
+    /// (`http://` only to `localhost`, `127.0.0.0/8` and `[::1]`), since the token would
+    /// cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How many times a failed connect is retried, with jittered exponential backoff starting
+    /// at `backoff`. Only connects are retried: a request that may have reached the server is
+    /// never re-sent. Default: [`DEFAULT_CONNECT_RETRIES`] (2) and
+    /// [`DEFAULT_CONNECT_BACKOFF`] (50 ms). `0` turns retries off.
+    pub fn connect_retries(mut self, retries: u32, backoff: Duration) -> Self {
+        self.connect_retries = retries;
+        self.connect_backoff = backoff;
+        self
+    }
+
+    /// Checks every setting and builds the client (one connection pool, shared by every API
+    /// client made from it and by its clones).
+    pub fn build(self) -> Result<Client, Error> {
+        let base = parse_base_url(&self.base_url, self.allow_insecure_http)?;
+        let auth = match &self.bearer_token {
+            Some(token) => Some(authorization_value(&self.auth_prefix, token).map_err(Error::config)?),
+            None => None,
+        };
+        if self.connect_timeout.is_zero() || self.timeout.is_zero() {
+            return Err(Error::config("timeouts must be greater than zero"));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes must be greater than zero"));
+        }
+        let headers = self.default_header_map()?;
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .user_agent(
+                HeaderValue::from_str(&self.user_agent)
+                    .map_err(|_| Error::config("user agent contains characters not allowed in a header"))?,
+            )
+            .default_headers(headers)
+            // A redirect would re-send the body (an SMS) and could carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .build()
+            .map_err(|e| Error::config("the HTTP client could not be built").with_source(Box::new(e)))?;
+        Ok(Client::from_shared(Arc::new(Shared {
+            http,
+            base,
+            auth,
+            auth_prefix: self.auth_prefix,
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            max_response_bytes: self.max_response_bytes,
+            connect_retries: self.connect_retries,
+            connect_backoff: self.connect_backoff,
+        })))
+    }
+
+    fn default_header_map(&self) -> Result<HeaderMap, Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::config(format!("default header name `{}` is not valid", name.escape_debug()))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(format!("default header `{name}` contains characters not allowed in a header"))
+            })?;
+            headers.insert(name, value);
+        }
+        Ok(headers)
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("bearer_token", &self.bearer_token)
+            .field("auth_prefix", &self.auth_prefix)
+            .field("user_agent", &self.user_agent)
+            .field("default_headers", &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_retries", &self.connect_retries)
+            .finish()
+    }
+}
+
+fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    let mut url = Url::parse(text).map_err(|e| Error::config(format!("base URL is not a valid URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(Error::config(
+                "plain http:// is only allowed to loopback hosts; use https:// or allow_insecure_http(true)",
+            ))
+        }
+        other => return Err(Error::config(format!("base URL scheme `{other}` is not http or https"))),
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::config("base URL must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("base URL must not carry credentials; use bearer_token"));
+    }
+    // `https://host/v1/` and `https://host/v1` mean the same base: drop the empty last segment
+    // so appending segments never yields `//`.
+    url.path_segments_mut()
+        .map_err(|_| Error::config("base URL cannot have a path appended"))?
+        .pop_if_empty();
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
+/// compression tables and `Debug`). Control characters make it an error, never a panic.
+pub(crate) fn authorization_value(prefix: &str, token: &Secret) -> Result<HeaderValue, &'static str> {
+    let token = token.expose();
+    if token.is_empty() {
+        return Err("bearer token is empty");
+    }
+    let text = if prefix.is_empty() { token.to_owned() } else { format!("{prefix} {token}") };
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| "bearer token contains characters not allowed in a header (e.g. CR, LF, NUL)")?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn build_err(builder: ClientBuilder) -> Error {
+        builder.build().expect_err("should be refused")
+    }
+
+    #[test]
+    fn insecure_http_only_to_loopback_unless_allowed() {
+        for ok in
+            ["http://127.0.0.1:1/v1", "http://localhost:9", "http://[::1]:8080/", "https://example.com/v1/"]
+        {
+            Client::builder().base_url(ok).build().unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        let err = build_err(Client::builder().base_url("http://example.com/v1"));
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("loopback"), "{err}");
+        Client::builder().base_url("http://example.com").allow_insecure_http(true).build().unwrap();
+    }
+
+    #[test]
+    fn invalid_settings_are_reported_by_build() {
+        let cases = [
+            Client::builder().base_url("not a url"),
+            Client::builder().base_url("ftp://example.com"),
+            Client::builder().base_url("https://example.com/v1?x=1"),
+            Client::builder().base_url("https://user:pw@example.com"),
+            Client::builder().bearer_token("abc\r\nX-Evil: 1"),
+            Client::builder().bearer_token("nul\0"),
+            Client::builder().user_agent("ua\n"),
+            Client::builder().default_header("bad name", "v"),
+            Client::builder().default_header("X-Ok", "v\r\n"),
+            Client::builder().timeout(Duration::ZERO),
+            Client::builder().max_response_bytes(0),
+        ];
+        for builder in cases {
+            let debug = format!("{builder:?}");
+            let err = build_err(builder);
+            assert!(matches!(err.kind(), ErrorKind::Config | ErrorKind::InvalidInput), "{debug}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn trailing_slash_in_base_is_ignored() {
+        let a = parse_base_url("https://h/v1/", false).unwrap();
+        let b = parse_base_url("https://h/v1", false).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let builder = Client::builder().bearer_token("SENTINEL-JWT");
+        assert!(!format!("{builder:?}").contains("SENTINEL"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("SENTINEL"));
+    }
+}

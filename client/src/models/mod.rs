@@ -1,0 +1,11 @@
+//! Dintero Auth MFA models, with the exact JSON names of the API.
+
+mod challenge;
+mod enums;
+mod error_body;
+mod recovery;
+
+pub use challenge::{AuthChallenge, ChallengeResponse, InlineResponse200};
+pub use enums::{ChallengeType, OobChannel};
+pub use error_body::{ApiErrorDetail, ErrorBody};
+pub use recovery::{AuthRecovery, InlineResponse2001, RecoveryResponse};

@@ -1,0 +1,70 @@
+//! [`CallOptions`]: settings for the calls made through one API client handle.
+
+use std::fmt;
+use std::time::Duration;
+
+use http::header::{HeaderName, HeaderValue};
+
+use crate::config::authorization_value;
+use crate::secret::Secret;
+
+/// Per-call settings, applied with the generated `with_options` on any API client:
+/// `client.challenge_api().with_options(CallOptions::new().timeout(d))`.
+///
+/// Invalid values (a header with a newline, a token with a control character) do not fail
+/// here: every call made with these options then fails with an `InvalidInput` error before
+/// anything is sent.
+#[must_use]
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) bearer_token: Option<Secret>,
+    pub(crate) invalid: Option<&'static str>,
+}
+
+impl CallOptions {
+    /// No overrides: the client's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Time allowed for the whole call, replacing the client's `timeout`.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// An extra header on each call (replacing a default header of the same name).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(name), Ok(value)) => self.headers.push((name, value)),
+            (Err(_), _) => self.invalid = Some("an extra header name is not a valid HTTP header name"),
+            (_, Err(_)) => {
+                self.invalid = Some("an extra header value contains characters not allowed in a header")
+            }
+        }
+        self
+    }
+
+    /// A different bearer token for these calls, sent with the client's prefix.
+    pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
+        let token = token.into();
+        if let Err(reason) = authorization_value("Bearer", &token) {
+            self.invalid = Some(reason);
+        }
+        self.bearer_token = Some(token);
+        self
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("timeout", &self.timeout)
+            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("bearer_token", &self.bearer_token)
+            .field("invalid", &self.invalid)
+            .finish()
+    }
+}
