@@ -1,1 +1,16 @@
+//! Test support for the end-to-end tests: a real HTTP server on 127.0.0.1 that records every
+//! request it receives and answers with scripted replies.
 
+pub mod server;
+
+pub use server::{Recorded, Reply, TestServer};
+
+/// Secrets planted by tests; none of them may ever appear in `Debug` or `Display` output.
+pub const SENTINELS: [&str; 4] = ["SENTINEL-JWT-7f3a", "SENTINEL-MFA-TOKEN-91c2", "SENTINEL-OOB-CODE-55e0", "SENTINEL-BINDING-04d8"];
+
+/// Panics naming the sentinel if `text` contains any of [`SENTINELS`].
+pub fn assert_no_secrets(what: &str, text: &str) {
+    for sentinel in SENTINELS {
+        assert!(!text.contains(sentinel), "{what} leaks {sentinel}: {text}");
+    }
+}
