@@ -1,0 +1,389 @@
+//! Parsing of the macro's own attributes: the `#[api(...)]` arguments, the verb attribute on each
+//! method and the role attribute on each parameter.
+//!
+//! Every other attribute is either passed through (docs, `#[cfg]`, lints, tool attributes) or
+//! reported as unknown. Unknown ones are dropped from the output so rustc does not add a second,
+//! less helpful "cannot find attribute" error.
+
+use crate::ast::{Template, Verb};
+use crate::errors::Errors;
+use crate::template;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use syn::parse::Parser;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path};
+
+pub(crate) const VERB_LIST: &str = "`get`, `post`, `put`, `patch`, `delete`";
+const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`";
+
+/// Built-in attributes that make sense on a trait method and are kept on it.
+const METHOD_PASSTHROUGH: &[&str] =
+    &["doc", "cfg", "cfg_attr", "deprecated", "must_use", "allow", "warn", "deny", "forbid", "expect"];
+
+/// Lint attributes are the only built-in attributes rustc accepts on a parameter that do not
+/// change which parameters exist (a `#[cfg]` on one would leave the generated body dangling).
+const PARAM_PASSTHROUGH: &[&str] = &["allow", "warn", "deny", "forbid", "expect"];
+
+pub(crate) struct ApiArgs {
+    pub krate: Path,
+    pub client: Option<Ident>,
+}
+
+/// Parses `crate = "path"` and `client = "Name"`. Every bad argument is reported; parsing goes on
+/// past unknown keys so a second mistake is not hidden behind the first.
+pub(crate) fn api_args(tokens: TokenStream, errors: &mut Errors) -> ApiArgs {
+    let mut krate: Option<Path> = None;
+    let mut client: Option<Ident> = None;
+    let parser = syn::meta::parser(|meta| {
+        let key = path_to_string(&meta.path);
+        let is_known = key == "crate" || key == "client";
+        if !is_known {
+            errors.spanned(
+                &meta.path,
+                format_args!("unknown argument `{key}`, expected one of: `crate`, `client`"),
+            );
+            // Skip the value, whatever it is, and carry on with the next argument.
+            if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<Expr>()?;
+            } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                meta.input.parse::<proc_macro2::Group>()?;
+            }
+            return Ok(());
+        }
+        let value = meta.value()?.parse::<Expr>()?;
+        let lit = match value {
+            Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => lit,
+            other => {
+                let example =
+                    if key == "crate" { "crate = \"::dintero_auth\"" } else { "client = \"MyClient\"" };
+                errors.spanned(other, format_args!("`{key}` expects a string literal, e.g. `{example}`"));
+                return Ok(());
+            }
+        };
+        let duplicate = if key == "crate" { krate.is_some() } else { client.is_some() };
+        if duplicate {
+            errors.spanned(&meta.path, format_args!("duplicate argument `{key}`"));
+            return Ok(());
+        }
+        if key == "crate" {
+            match lit.parse_with(Path::parse_mod_style) {
+                Ok(path) => krate = Some(path),
+                Err(_) => errors.spanned(&lit, format_args!("invalid crate path `{}`", lit.value())),
+            }
+        } else {
+            match lit.parse::<Ident>() {
+                Ok(ident) => client = Some(ident),
+                Err(_) => errors.spanned(
+                    &lit,
+                    format_args!("invalid client name `{}`, expected an identifier", lit.value()),
+                ),
+            }
+        }
+        Ok(())
+    });
+    if let Err(error) = parser.parse2(tokens) {
+        errors.push(error);
+    }
+    ApiArgs { krate: krate.unwrap_or_else(|| syn::parse_quote!(::dintero_auth)), client }
+}
+
+pub(crate) struct VerbAttr {
+    pub verb: Verb,
+    /// The whole attribute, for "which one is extra" errors.
+    pub span: Span,
+    /// `None` when the template was missing or malformed (already reported).
+    pub template: Option<Template>,
+}
+
+/// Splits a method's attributes into verb attributes (all of them; the caller reports extras)
+/// and the attributes to keep on the trait method.
+pub(crate) fn method_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> (Vec<VerbAttr>, Vec<Attribute>) {
+    let mut verbs = Vec::new();
+    let mut kept = Vec::new();
+    for attr in attrs {
+        let verb =
+            attr.path().get_ident().and_then(|ident| Verb::ALL.into_iter().find(|v| ident == v.attr_name()));
+        if let Some(verb) = verb {
+            verbs.push(verb_attr(verb, &attr, errors));
+        } else if is_passthrough(&attr, METHOD_PASSTHROUGH) {
+            kept.push(attr);
+        } else {
+            unknown(&attr, VERB_LIST, errors);
+        }
+    }
+    (verbs, kept)
+}
+
+fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
+    let name = verb.attr_name();
+    let template = match &attr.meta {
+        Meta::List(list) => match list.parse_args::<LitStr>() {
+            Ok(lit) => template::parse(&lit, errors),
+            Err(_) => {
+                errors.spanned(
+                    &list.tokens,
+                    format_args!("expected a path template string, e.g. `#[{name}(\"/things\")]`"),
+                );
+                None
+            }
+        },
+        _ => {
+            errors.spanned(
+                attr,
+                format_args!("`#[{name}]` requires a path template, e.g. `#[{name}(\"/things\")]`"),
+            );
+            None
+        }
+    };
+    VerbAttr { verb, span: attr.span(), template }
+}
+
+/// How a parameter is sent, as written in its attribute.
+pub(crate) enum RoleKind {
+    Path(Option<LitStr>),
+    Query(Option<LitStr>),
+    Header(String),
+    Body,
+    Form,
+}
+
+pub(crate) struct RoleAttr {
+    /// `None` when the parameter had no (valid) role attribute: it is then a path parameter.
+    pub kind: Option<RoleKind>,
+    pub span: Option<Span>,
+    /// Attributes to keep on the trait method's parameter.
+    pub attrs: Vec<Attribute>,
+}
+
+pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAttr {
+    let mut role = RoleAttr { kind: None, span: None, attrs: Vec::new() };
+    for attr in attrs {
+        let name = attr.path().get_ident().map(Ident::to_string);
+        let is_role = matches!(name.as_deref(), Some("path" | "query" | "header" | "body" | "form"));
+        if !is_role {
+            if is_passthrough(&attr, PARAM_PASSTHROUGH) {
+                role.attrs.push(attr);
+            } else {
+                unknown(&attr, ROLE_LIST, errors);
+            }
+            continue;
+        }
+        if role.span.is_some() {
+            errors.spanned(&attr, format_args!("a parameter takes at most one of: {ROLE_LIST}"));
+            continue;
+        }
+        role.span = Some(attr.span());
+        role.kind = match name.as_deref() {
+            Some("path") => optional_name(&attr, "path", errors).map(RoleKind::Path),
+            Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
+            Some("header") => header_name(&attr, errors).map(RoleKind::Header),
+            Some("body") => no_args(&attr, "body", errors).map(|()| RoleKind::Body),
+            _ => no_args(&attr, "form", errors).map(|()| RoleKind::Form),
+        };
+    }
+    role
+}
+
+/// `#[path]` / `#[path("name")]`, `#[query]` / `#[query("name")]`. `None` means malformed.
+fn optional_name(attr: &Attribute, name: &str, errors: &mut Errors) -> Option<Option<LitStr>> {
+    match &attr.meta {
+        Meta::Path(_) => Some(None),
+        Meta::List(list) => match list.parse_args::<LitStr>() {
+            Ok(lit) if lit.value().is_empty() => {
+                errors.spanned(&lit, format_args!("`#[{name}]` name must not be empty"));
+                None
+            }
+            Ok(lit) => Some(Some(lit)),
+            Err(_) => {
+                errors.spanned(
+                    &list.tokens,
+                    format_args!("expected a string literal, e.g. `#[{name}(\"name\")]`"),
+                );
+                None
+            }
+        },
+        Meta::NameValue(_) => {
+            errors.spanned(attr, format_args!("expected `#[{name}]` or `#[{name}(\"name\")]`"));
+            None
+        }
+    }
+}
+
+fn header_name(attr: &Attribute, errors: &mut Errors) -> Option<String> {
+    let lit = match &attr.meta {
+        Meta::List(list) => list.parse_args::<LitStr>().ok(),
+        _ => None,
+    };
+    let Some(lit) = lit else {
+        errors.spanned(attr, "`#[header]` requires a header name, e.g. `#[header(\"X-Request-Id\")]`");
+        return None;
+    };
+    let name = lit.value();
+    // RFC 9110 `token`: the runtime can then build the header name without failing.
+    let bad = name.chars().find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
+    let problem = match bad {
+        _ if name.is_empty() => "must not be empty".to_owned(),
+        Some(c) => format!("character `{}` is not allowed", c.escape_default()),
+        None => return Some(name),
+    };
+    errors.spanned(&lit, format_args!("invalid header name `{}`: {problem}", name.escape_default()));
+    None
+}
+
+fn no_args(attr: &Attribute, name: &str, errors: &mut Errors) -> Option<()> {
+    if matches!(attr.meta, Meta::Path(_)) {
+        Some(())
+    } else {
+        errors.spanned(attr, format_args!("`#[{name}]` takes no arguments"));
+        None
+    }
+}
+
+fn unknown(attr: &Attribute, expected: &str, errors: &mut Errors) {
+    errors.spanned(
+        attr.path(),
+        format_args!("unknown attribute `{}`, expected one of: {expected}", path_to_string(attr.path())),
+    );
+}
+
+/// Multi-segment paths are tool attributes (`clippy::`, `rustfmt::`, `diagnostic::`), which are
+/// never ours and always safe to keep.
+fn is_passthrough(attr: &Attribute, builtin: &[&str]) -> bool {
+    let path = attr.path();
+    match path.get_ident() {
+        Some(ident) => builtin.iter().any(|name| ident == name),
+        None => path.segments.len() > 1,
+    }
+}
+
+fn path_to_string(path: &Path) -> String {
+    path.to_token_stream().to_string().replace(' ', "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+    use syn::parse_quote;
+
+    fn args(tokens: TokenStream) -> (Option<String>, Option<String>, Vec<String>) {
+        let mut errors = Errors::default();
+        let args = api_args(tokens, &mut errors);
+        (Some(path_to_string(&args.krate)), args.client.map(|c| c.to_string()), errors.messages())
+    }
+
+    #[test]
+    fn api_args_defaults_and_overrides() {
+        assert_eq!(args(quote!()), (Some("::dintero_auth".into()), None, vec![]));
+        assert_eq!(
+            args(quote!(crate = "rt", client = "Billing2")),
+            (Some("rt".into()), Some("Billing2".into()), vec![])
+        );
+        assert_eq!(args(quote!(crate = "crate::rt::inner")), (Some("crate::rt::inner".into()), None, vec![]));
+    }
+
+    #[test]
+    fn api_args_errors_are_all_reported() {
+        let (_, _, errors) = args(quote!(
+            krate = "x",
+            crate = 1,
+            client = "not an ident",
+            timeout(5),
+            crate = "::ok",
+            crate = "::dup"
+        ));
+        assert_eq!(
+            errors,
+            vec![
+                "unknown argument `krate`, expected one of: `crate`, `client`",
+                "`crate` expects a string literal, e.g. `crate = \"::dintero_auth\"`",
+                "invalid client name `not an ident`, expected an identifier",
+                "unknown argument `timeout`, expected one of: `crate`, `client`",
+                "duplicate argument `crate`",
+            ]
+        );
+    }
+
+    fn role_of(attrs: Vec<Attribute>) -> (Option<String>, usize, Vec<String>) {
+        let mut errors = Errors::default();
+        let role = param_attrs(attrs, &mut errors);
+        let kind = role.kind.map(|k| match k {
+            RoleKind::Path(n) => format!("path {:?}", n.map(|l| l.value())),
+            RoleKind::Query(n) => format!("query {:?}", n.map(|l| l.value())),
+            RoleKind::Header(n) => format!("header {n}"),
+            RoleKind::Body => "body".into(),
+            RoleKind::Form => "form".into(),
+        });
+        (kind, role.attrs.len(), errors.messages())
+    }
+
+    #[test]
+    fn param_roles() {
+        assert_eq!(role_of(vec![]), (None, 0, vec![]));
+        assert_eq!(
+            role_of(vec![parse_quote!(#[query("page-size")])]),
+            (Some("query Some(\"page-size\")".into()), 0, vec![])
+        );
+        assert_eq!(
+            role_of(vec![parse_quote!(#[allow(unused)]), parse_quote!(#[body])]),
+            (Some("body".into()), 1, vec![])
+        );
+        assert_eq!(
+            role_of(vec![parse_quote!(#[header("X-Request-Id")])]),
+            (Some("header X-Request-Id".into()), 0, vec![])
+        );
+    }
+
+    #[test]
+    fn param_role_errors() {
+        let (_, _, errors) =
+            role_of(vec![parse_quote!(#[quary]), parse_quote!(#[body(x)]), parse_quote!(#[form])]);
+        assert_eq!(
+            errors,
+            vec![
+                "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`",
+                "`#[body]` takes no arguments",
+                "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`",
+            ]
+        );
+        assert_eq!(
+            role_of(vec![parse_quote!(#[header("X Request")])]).2,
+            vec!["invalid header name `X Request`: character ` ` is not allowed"]
+        );
+        assert_eq!(
+            role_of(vec![parse_quote!(#[header("")])]).2,
+            vec!["invalid header name ``: must not be empty"]
+        );
+        assert_eq!(
+            role_of(vec![parse_quote!(#[header])]).2,
+            vec!["`#[header]` requires a header name, e.g. `#[header(\"X-Request-Id\")]`"]
+        );
+        assert_eq!(role_of(vec![parse_quote!(#[query("")])]).2, vec!["`#[query]` name must not be empty"]);
+    }
+
+    #[test]
+    fn method_attr_classification() {
+        let mut errors = Errors::default();
+        let (verbs, kept) = method_attrs(
+            vec![
+                parse_quote!(#[doc = "x"]),
+                parse_quote!(#[post("/a")]),
+                parse_quote!(#[clippy::allow_attributes]),
+                parse_quote!(#[gett("/a")]),
+                parse_quote!(#[put]),
+            ],
+            &mut errors,
+        );
+        assert_eq!(verbs.len(), 2);
+        assert!(verbs[0].template.is_some() && verbs[1].template.is_none());
+        assert_eq!(kept.len(), 2);
+        assert_eq!(
+            errors.messages(),
+            vec![
+                "unknown attribute `gett`, expected one of: `get`, `post`, `put`, `patch`, `delete`",
+                "`#[put]` requires a path template, e.g. `#[put(\"/things\")]`",
+            ]
+        );
+    }
+}

@@ -1,0 +1,150 @@
+//! Checks that relate several parts of an endpoint: placeholders against parameters, the number of
+//! bodies, and bodies against the HTTP method.
+//!
+//! Binding placeholders here rather than leaving mismatches to rustc is what lets the user see
+//! "placeholder `{aid}` has no matching parameter; did you mean `aid2`?" instead of an error deep in
+//! generated code.
+
+use crate::ast::{Api, Endpoint, Role, Segment, Verb};
+use crate::errors::Errors;
+
+pub(crate) fn check(api: &mut Api, errors: &mut Errors) {
+    for endpoint in &mut api.endpoints {
+        let before = errors.len();
+        bind_placeholders(endpoint, errors);
+        check_bodies(endpoint, errors);
+        if errors.len() != before {
+            endpoint.complete = false;
+        }
+    }
+}
+
+fn bind_placeholders(endpoint: &Endpoint, errors: &mut Errors) {
+    // Without a valid template every parameter would look unbound; the template error suffices.
+    let Some(template) = endpoint.template() else {
+        return;
+    };
+    let placeholders: Vec<&str> = template
+        .segments
+        .iter()
+        .filter_map(|segment| match segment {
+            Segment::Placeholder(name) => Some(name.as_str()),
+            Segment::Literal(_) => None,
+        })
+        .collect();
+
+    let mut bound: Vec<&str> = Vec::new();
+    let mut unbound_params = Vec::new();
+    for param in &endpoint.params {
+        let Some(Role::Path { name, name_span, explicit }) = &param.role else {
+            continue;
+        };
+        if placeholders.contains(&name.as_str()) {
+            if bound.contains(&name.as_str()) {
+                errors.at(
+                    *name_span,
+                    format_args!("placeholder `{{{name}}}` is bound by more than one parameter"),
+                );
+            }
+            bound.push(name);
+        } else {
+            unbound_params.push((name, *name_span, *explicit));
+        }
+    }
+
+    let unbound_placeholders: Vec<&str> =
+        placeholders.iter().copied().filter(|p| !bound.contains(p)).collect();
+    for (name, span, explicit) in &unbound_params {
+        let hint = match closest(name, unbound_placeholders.iter().copied()) {
+            Some(near) => format!("; did you mean `{{{near}}}`?"),
+            // An unannotated parameter is a path parameter by default; the likely slip is a
+            // forgotten `#[query]`.
+            None if !explicit => "; mark it `#[query]` to send it as a query parameter".to_owned(),
+            None => String::new(),
+        };
+        let message = if *explicit {
+            format!("no `{{{name}}}` placeholder in the path template{hint}")
+        } else {
+            format!("parameter `{name}` has no matching `{{{name}}}` placeholder in the path template{hint}")
+        };
+        errors.at(*span, message);
+    }
+    for placeholder in unbound_placeholders {
+        let candidates = unbound_params.iter().map(|(name, _, _)| name.as_str());
+        let hint = match closest(placeholder, candidates) {
+            Some(near) => format!("; did you mean `{near}`?"),
+            None => String::new(),
+        };
+        errors.spanned(
+            &template.lit,
+            format_args!("placeholder `{{{placeholder}}}` has no matching parameter{hint}"),
+        );
+    }
+}
+
+fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
+    let verb = endpoint.verb.as_ref().map(|v| v.verb);
+    let mut seen_body = false;
+    for param in &endpoint.params {
+        let name = match param.role {
+            Some(Role::Body) => "body",
+            Some(Role::Form) => "form",
+            _ => continue,
+        };
+        if verb == Some(Verb::Get) {
+            errors.at(param.role_span, format_args!("`#[{name}]` is not allowed on a GET endpoint"));
+        } else if seen_body {
+            errors
+                .at(param.role_span, "at most one `#[body]` or `#[form]` parameter is allowed per endpoint");
+        }
+        seen_body = true;
+    }
+}
+
+/// The candidate within a small edit distance of `target`, for "did you mean" hints.
+fn closest<'a>(target: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (target.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (edit_distance(target, candidate), candidate))
+        .filter(|&(distance, _)| distance <= limit)
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance over chars, two rows at a time.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        current[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("aid", ""), 3);
+        assert_eq!(edit_distance("acount_id", "account_id"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("id", "aid"), 1);
+    }
+
+    #[test]
+    fn closest_respects_limit() {
+        let names = ["account_id", "limit"];
+        assert_eq!(closest("acount_id", names.into_iter()), Some("account_id"));
+        assert_eq!(closest("page", names.into_iter()), None);
+        assert_eq!(closest("limt", names.into_iter()), Some("limit"));
+    }
+}
