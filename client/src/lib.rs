@@ -16,8 +16,10 @@ mod response;
 mod retry_after;
 mod secret;
 
+pub mod apis;
 pub mod models;
 
+pub use apis::{ChallengeApi, ChallengeApiClient};
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
