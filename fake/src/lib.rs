@@ -1,0 +1,108 @@
+//! A stateful fake of Dintero's Auth MFA endpoints, for testing applications offline — what
+//! stripe-mock is for Stripe. It is a real HTTP/1.1 server on loopback that logs users in,
+//! sends (to an inspectable outbox) binding codes by "SMS" and "e-mail", checks them, and
+//! fails the way the real service does: expired and reused tokens, wrong codes, rate limits,
+//! invalid bodies. Faults (a proxy's 502, a stall, a dropped connection) can be scripted.
+//!
+//! # Endpoints
+//! All under `/v1`, JSON in and out, `{aid}` one percent-decoded path segment:
+//! - `POST /v1/accounts/{aid}/auth/token`, grants `password` (`username`, `password`,
+//!   `audience`) and `mfa_oob` (`oob_code`, `binding_code`, `mfa_token`). No
+//!   `Authorization` is checked here (Dintero takes client credentials, not modelled).
+//!   A user with MFA gets 403 `mfa_required` with `error.mfa_token`; one without gets
+//!   `{access_token, token_type: "Bearer", expires_in, refresh_token?}`.
+//! - `POST /v1/accounts/{aid}/auth/mfa/challenge` (`challenge_type: "oob"`,
+//!   `oob_channel: "sms" | "email"` defaulting to `sms`, `mfa_token`) →
+//!   `{challenge_type, binding_method: "prompt", oob_code}`; a six-digit binding code goes to
+//!   the user's [`outbox`](FakeServer::outbox).
+//! - `POST /v1/accounts/{aid}/auth/mfa/recovery` (`challenge_type`, `oob_channel`,
+//!   `username`, `audience`) → `{challenge_type, binding_method, oob_code, mfa_token}`, and
+//!   a binding code over that channel. Answering it with `mfa_oob` gives 403 `mfa_required`
+//!   with a new `mfa_token` that only allows a challenge over the *other* channel; answering
+//!   that one gives the access token.
+//!
+//! The two MFA endpoints need `Authorization: Bearer <token>` (by default any non-empty
+//! token; see [`ConfigBuilder::accept_bearer_tokens`]).
+//!
+//! # Errors
+//! Bodies are Dintero's: `{"error":{"code","message","errors"?,"mfa_token"?}}`. Every code
+//! and its status is in [`codes`]. Validation failures are 400 `invalid_request` whose
+//! `errors` lists every problem as `{"field","message"}` (no `field` for problems with the
+//! body as a whole). `mfa_token`s and `oob_code`s are single-use and expire (5 minutes by
+//! default; see [`ConfigBuilder`]); time can be moved with [`FakeServer::advance_time`].
+//! More than 5 challenges per user per minute (configurable) get 429 with `Retry-After`.
+//!
+//! # Default data
+//! Accounts [`TEST_ACCOUNT`] (`T00000000`) and [`PRODUCTION_ACCOUNT`] (`P00000000`), each
+//! with [`MFA_USERNAME`] / [`MFA_PASSWORD`] (MFA over SMS and e-mail) and
+//! [`PLAIN_USERNAME`] / [`PLAIN_PASSWORD`] (no MFA).
+//!
+//! # Example
+//! ```
+//! use dintero_auth_fake::{Channel, Config, FakeDintero, MFA_PASSWORD, MFA_USERNAME};
+//! use serde_json::{json, Value};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let server = FakeDintero::start(Config::default()).await?;
+//! let base = server.base_url(); // http://127.0.0.1:PORT/v1
+//! let http = reqwest::Client::new();
+//!
+//! // 1. The password is right, but the user has MFA: 403 mfa_required.
+//! let login = http
+//!     .post(format!("{base}/accounts/T00000000/auth/token"))
+//!     .json(&json!({"grant_type": "password", "username": MFA_USERNAME,
+//!                   "password": MFA_PASSWORD, "audience": "https://api.dintero.com/v1/accounts/T00000000"}))
+//!     .send().await?;
+//! assert_eq!(login.status(), 403);
+//! let login: Value = login.json().await?;
+//! let mfa_token = login["error"]["mfa_token"].as_str().unwrap_or_default().to_owned();
+//!
+//! // 2. Ask for an SMS challenge.
+//! let challenge: Value = http
+//!     .post(format!("{base}/accounts/T00000000/auth/mfa/challenge"))
+//!     .bearer_auth("any-jwt")
+//!     .json(&json!({"challenge_type": "oob", "oob_channel": "sms", "mfa_token": mfa_token}))
+//!     .send().await?.json().await?;
+//!
+//! // 3. Read the "SMS" and answer it.
+//! let code = server.last_binding_code("T00000000", MFA_USERNAME, Channel::Sms).unwrap_or_default();
+//! let token: Value = http
+//!     .post(format!("{base}/accounts/T00000000/auth/token"))
+//!     .json(&json!({"grant_type": "mfa_oob", "oob_code": challenge["oob_code"],
+//!                   "binding_code": code, "mfa_token": mfa_token}))
+//!     .send().await?.json().await?;
+//! assert_eq!(token["token_type"], "Bearer");
+//! server.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Standalone
+//! [`serve`] runs a fake until the process ends; the `serve` example wraps it:
+//! `cargo run -p dintero-auth-fake --example serve -- 127.0.0.1:8080`.
+
+mod clock;
+pub mod codes;
+mod config;
+mod errors;
+mod faults;
+mod handlers;
+mod http;
+mod ids;
+mod inspect;
+mod route;
+mod server;
+mod state;
+mod validate;
+
+pub use config::{
+    Account, BearerPolicy, Channel, Config, ConfigBuilder, ConfigError, User, DEFAULT_ACCESS_TOKEN_TTL,
+    DEFAULT_MAX_BINDING_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MFA_TOKEN_TTL, DEFAULT_OOB_CODE_TTL,
+    DEFAULT_RATE_LIMIT_MAX, DEFAULT_RATE_LIMIT_WINDOW, MFA_PASSWORD, MFA_USERNAME, PLAIN_PASSWORD,
+    PLAIN_USERNAME, PRODUCTION_ACCOUNT, TEST_ACCOUNT,
+};
+pub use faults::{EndpointFaults, FaultResponse, Faults};
+pub use inspect::{Delivered, RequestRecord};
+pub use route::Endpoint;
+pub use server::{serve, FakeDintero, FakeServer};
