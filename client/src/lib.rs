@@ -17,9 +17,10 @@ mod retry_after;
 mod secret;
 
 pub mod apis;
+pub mod flows;
 pub mod models;
 
-pub use apis::{ChallengeApi, ChallengeApiClient};
+pub use apis::{ChallengeApi, ChallengeApiClient, TokenApi, TokenApiClient};
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
@@ -41,3 +42,8 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 }
+
+// Compiles the README's examples as doctests, so the documentation cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

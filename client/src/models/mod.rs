@@ -4,8 +4,10 @@ mod challenge;
 mod enums;
 mod error_body;
 mod recovery;
+mod token;
 
 pub use challenge::{AuthChallenge, ChallengeResponse, InlineResponse200};
 pub use enums::{ChallengeType, OobChannel};
 pub use error_body::{ApiErrorDetail, ErrorBody};
 pub use recovery::{AuthRecovery, InlineResponse2001, RecoveryResponse};
+pub use token::{AccessToken, TokenRequest};

@@ -1,0 +1,290 @@
+//! Dintero's MFA flows as a step-by-step API: login with MFA, and recovery of a lost factor.
+//!
+//! Each step is one method that sends one request, so an app can ask its user for the binding
+//! code between steps (in a prompt, or in a later web request). Nothing is ever retried: a
+//! challenge sends an SMS or e-mail to a real person.
+//!
+//! ```no_run
+//! # async fn run(client: dintero_auth::Client, ask_user: impl Fn() -> String) -> Result<(), dintero_auth::flows::FlowError> {
+//! use dintero_auth::flows::{MfaFlow, Step};
+//! use dintero_auth::models::OobChannel;
+//!
+//! let flow = MfaFlow::new(&client, "P00000000");
+//! let token = match flow.login("ola@example.com", "secret", "https://api.dintero.com/v1/accounts/P00000000").await? {
+//!     Step::Done(token) => token, // no MFA on this user
+//!     Step::MfaRequired(mfa) => {
+//!         let sent = mfa.challenge(OobChannel::Sms).await?;
+//!         sent.verify(ask_user()).await?.into_token()?
+//!     }
+//! };
+//! # let _ = token; Ok(()) }
+//! ```
+
+use std::fmt;
+
+use crate::models::{AccessToken, AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
+use crate::{ChallengeApi, Client, Error, Secret, TokenApi};
+
+/// Which request of a flow failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FlowStep {
+    /// The password token request that starts a login.
+    PasswordToken,
+    /// A challenge request (sends the binding code).
+    Challenge,
+    /// The recovery request (sends the first binding code of a recovery).
+    Recovery,
+    /// A token request with `grant_type=mfa_oob`.
+    MfaOobToken,
+}
+
+impl fmt::Display for FlowStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::PasswordToken => "password token request",
+            Self::Challenge => "MFA challenge",
+            Self::Recovery => "MFA recovery request",
+            Self::MfaOobToken => "mfa_oob token request",
+        })
+    }
+}
+
+/// A failed flow step: which step, and the call's [`Error`] (its `source()`), or why the answer
+/// did not fit the flow.
+pub struct FlowError {
+    step: FlowStep,
+    cause: Cause,
+}
+
+enum Cause {
+    Call(Error),
+    Unexpected(&'static str),
+}
+
+impl FlowError {
+    fn call(step: FlowStep, error: Error) -> Self {
+        Self { step, cause: Cause::Call(error) }
+    }
+
+    fn unexpected(step: FlowStep, reason: &'static str) -> Self {
+        Self { step, cause: Cause::Unexpected(reason) }
+    }
+
+    /// The step that failed.
+    pub fn step(&self) -> FlowStep {
+        self.step
+    }
+
+    /// The call's error, when the request itself failed.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.cause {
+            Cause::Call(error) => Some(error),
+            Cause::Unexpected(_) => None,
+        }
+    }
+
+    /// Whether the failed request may have reached the server (and so sent a message).
+    pub fn may_have_been_delivered(&self) -> bool {
+        match &self.cause {
+            Cause::Call(error) => error.may_have_been_delivered(),
+            Cause::Unexpected(_) => self.step != FlowStep::Challenge,
+        }
+    }
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Cause::Call(_) => write!(f, "{} failed", self.step),
+            Cause::Unexpected(reason) => write!(f, "{} failed: {reason}", self.step),
+        }
+    }
+}
+
+impl fmt::Debug for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("FlowError");
+        d.field("step", &self.step);
+        match &self.cause {
+            Cause::Call(error) => d.field("error", error),
+            Cause::Unexpected(reason) => d.field("reason", reason),
+        };
+        d.finish()
+    }
+}
+
+impl std::error::Error for FlowError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Where a token request left the flow.
+#[derive(Debug)]
+pub enum Step {
+    /// Authenticated.
+    Done(AccessToken),
+    /// Another factor is needed: challenge it.
+    MfaRequired(MfaRequired),
+}
+
+impl Step {
+    /// The token, or an error when another factor is still required.
+    pub fn into_token(self) -> Result<AccessToken, FlowError> {
+        match self {
+            Self::Done(token) => Ok(token),
+            Self::MfaRequired(_) => {
+                Err(FlowError::unexpected(FlowStep::MfaOobToken, "another factor is required"))
+            }
+        }
+    }
+}
+
+/// The flows for one account.
+#[derive(Clone, Debug)]
+pub struct MfaFlow {
+    client: Client,
+    aid: String,
+}
+
+impl MfaFlow {
+    /// Flows against account `aid` through `client`.
+    pub fn new(client: &Client, aid: impl Into<String>) -> Self {
+        Self { client: client.clone(), aid: aid.into() }
+    }
+
+    /// Login, step 1: the password grant. A user with MFA gets [`Step::MfaRequired`].
+    pub async fn login(
+        &self,
+        username: &str,
+        password: impl Into<Secret>,
+        audience: &str,
+    ) -> Result<Step, FlowError> {
+        let request = TokenRequest::password(username, password, audience);
+        self.token(FlowStep::PasswordToken, &request, None).await
+    }
+
+    /// Recovery, step 1: the first challenge of a recovery, over `channel`. Verify the code the
+    /// user receives with [`CodeSent::verify`]; the second factor must use the other channel.
+    pub async fn start_recovery(
+        &self,
+        username: &str,
+        audience: &str,
+        channel: OobChannel,
+    ) -> Result<CodeSent, FlowError> {
+        let step = FlowStep::Recovery;
+        let body = AuthRecovery::oob(channel, username, audience);
+        let answer = self.client.challenge_api().aid_auth_mfa_recovery_post(&self.aid, &body).await;
+        let answer = answer.map_err(|e| FlowError::call(step, e))?;
+        let (Some(oob_code), Some(mfa_token)) = (answer.oob_code, answer.mfa_token) else {
+            return Err(FlowError::unexpected(step, "the answer has no oob_code or mfa_token"));
+        };
+        Ok(CodeSent { flow: self.clone(), channel, oob_code, mfa_token, recovery: true })
+    }
+
+    /// A token request; `mfa_required` (with its token) is a step of the flow, not a failure.
+    async fn token(
+        &self,
+        step: FlowStep,
+        request: &TokenRequest,
+        used_channel: Option<OobChannel>,
+    ) -> Result<Step, FlowError> {
+        match self.client.token_api().aid_auth_token_post(&self.aid, request).await {
+            Ok(token) => Ok(Step::Done(token)),
+            Err(error) if error.is_mfa_required() => match error.mfa_token() {
+                Some(token) => Ok(Step::MfaRequired(MfaRequired {
+                    flow: self.clone(),
+                    mfa_token: token.clone(),
+                    used_channel,
+                })),
+                None => Err(FlowError::unexpected(step, "mfa_required without an mfa_token")),
+            },
+            Err(error) => Err(FlowError::call(step, error)),
+        }
+    }
+}
+
+/// A token request answered `403 mfa_required`: challenge the user with [`MfaRequired::challenge`].
+pub struct MfaRequired {
+    flow: MfaFlow,
+    mfa_token: Secret,
+    /// During recovery, the channel of the first factor: the second must differ.
+    used_channel: Option<OobChannel>,
+}
+
+impl MfaRequired {
+    /// The `mfa_token` of the `mfa_required` answer.
+    pub fn mfa_token(&self) -> &Secret {
+        &self.mfa_token
+    }
+
+    /// The channel the next challenge must avoid: set during a recovery.
+    pub fn used_channel(&self) -> Option<OobChannel> {
+        self.used_channel
+    }
+
+    /// Sends a binding code over `channel`. During a recovery the channel must differ from the
+    /// first one; the same channel is refused here, before anything is sent.
+    pub async fn challenge(self, channel: OobChannel) -> Result<CodeSent, FlowError> {
+        let step = FlowStep::Challenge;
+        if self.used_channel == Some(channel) {
+            return Err(FlowError::unexpected(
+                step,
+                "recovery needs two different channels; nothing was sent",
+            ));
+        }
+        let body = AuthChallenge::oob(channel, self.mfa_token.clone());
+        let answer =
+            self.flow.client.challenge_api().aid_auth_mfa_challenge_post(&self.flow.aid, &body).await;
+        let answer = answer.map_err(|e| FlowError::call(step, e))?;
+        let Some(oob_code) = answer.oob_code else {
+            return Err(FlowError::unexpected(step, "the answer has no oob_code"));
+        };
+        Ok(CodeSent { flow: self.flow, channel, oob_code, mfa_token: self.mfa_token, recovery: false })
+    }
+}
+
+impl fmt::Debug for MfaRequired {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MfaRequired")
+            .field("aid", &self.flow.aid)
+            .field("used_channel", &self.used_channel)
+            .finish()
+    }
+}
+
+/// A binding code is on its way to the user; [`CodeSent::verify`] it.
+pub struct CodeSent {
+    flow: MfaFlow,
+    channel: OobChannel,
+    oob_code: Secret,
+    mfa_token: Secret,
+    recovery: bool,
+}
+
+impl CodeSent {
+    /// Where the binding code went.
+    pub fn channel(&self) -> OobChannel {
+        self.channel
+    }
+
+    /// The `mfa_oob` token request with the binding code the user typed. After a login
+    /// challenge this gives [`Step::Done`]; after the first factor of a recovery, Dintero answers
+    /// `mfa_required` and this gives [`Step::MfaRequired`] for the other channel.
+    pub async fn verify(self, binding_code: impl Into<Secret>) -> Result<Step, FlowError> {
+        let request = TokenRequest::mfa_oob(self.oob_code, binding_code, self.mfa_token);
+        let used = self.recovery.then_some(self.channel);
+        self.flow.token(FlowStep::MfaOobToken, &request, used).await
+    }
+}
+
+impl fmt::Debug for CodeSent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeSent")
+            .field("aid", &self.flow.aid)
+            .field("channel", &self.channel)
+            .field("recovery", &self.recovery)
+            .finish_non_exhaustive()
+    }
+}
