@@ -8,10 +8,10 @@
 
 use crate::attr::{self, ApiArgs, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use quote::format_ident;
+use quote::ToTokens;
 use syn::ext::IdentExt;
-use syn::spanned::Spanned;
 use syn::{
     Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, LitStr, Pat, PatType, Path,
     PathArguments, Receiver, ReceiverKind, ReturnType, Safety, TraitItem, TraitItemFn, Type, TypeParamBound,
@@ -63,7 +63,7 @@ pub(crate) struct Param {
     /// `None` when the role could not be worked out (already reported).
     pub role: Option<Role>,
     /// Where to point role-related errors: the role attribute, or the parameter itself.
-    pub role_span: Span,
+    pub role_tokens: TokenStream,
 }
 
 #[derive(Clone, Debug)]
@@ -199,7 +199,7 @@ impl Endpoint {
             }
             _ => {
                 for extra in &verbs[1..] {
-                    errors.at(extra.span, "multiple http method attributes, expected exactly one");
+                    errors.spanned(&extra.tokens, "multiple http method attributes, expected exactly one");
                 }
                 verbs.into_iter().next()
             }
@@ -211,9 +211,6 @@ impl Endpoint {
         if let Some(constness) = &sig.constness {
             errors.spanned(constness, "endpoint methods cannot be `const`");
         }
-        if sig.asyncness.is_none() {
-            errors.spanned(sig.fn_token, "endpoint methods must be `async fn`");
-        }
         match &sig.safety {
             Safety::Unsafe(token) => errors.spanned(token, "endpoint methods cannot be `unsafe`"),
             Safety::Safe(token) => errors.spanned(token, "endpoint methods cannot be `safe`"),
@@ -221,6 +218,9 @@ impl Endpoint {
         }
         if let Some(abi) = &sig.abi {
             errors.spanned(abi, "endpoint methods cannot be `extern`");
+        }
+        if sig.asyncness.is_none() {
+            errors.spanned(sig.fn_token, "endpoint methods must be `async fn`");
         }
         check_generics(&sig.generics, errors);
         if let Some(variadic) = &sig.variadic {
@@ -313,12 +313,12 @@ impl Param {
         // misleading binding error.
         let role_known = errors.len() == before;
         let ident = match *typed.pat {
-            Pat::Ident(pat)
-                if pat.by_ref.is_none()
-                    && pat.mutability.is_none()
-                    && pat.subpat.is_none()
-                    && pat.attrs.is_empty() =>
-            {
+            // `mut x` / `ref x` are rejected, but the name is still known: keeping it avoids a
+            // spurious "placeholder has no matching parameter" on top.
+            Pat::Ident(pat) if pat.subpat.is_none() => {
+                if pat.by_ref.is_some() || pat.mutability.is_some() || !pat.attrs.is_empty() {
+                    errors.spanned(&pat, "unsupported parameter pattern, expected an identifier");
+                }
                 Some(pat.ident)
             }
             pat => {
@@ -330,12 +330,11 @@ impl Param {
             errors.spanned(impl_trait, "`impl Trait` parameters are not supported, use a concrete type");
         }
 
-        let RoleAttr { kind, span: attr_span, attrs } = role_attr;
-        let role_span = attr_span.unwrap_or_else(|| match &ident {
-            Some(ident) => ident.span(),
-            None => typed.ty.span(),
+        let RoleAttr { kind, tokens, attrs } = role_attr;
+        let role_tokens = tokens.unwrap_or_else(|| match &ident {
+            Some(ident) => ident.to_token_stream(),
+            None => typed.ty.to_token_stream(),
         });
-        // Raw identifiers (`r#type`) are matched and sent without the `r#`.
         let ident_name = ident.as_ref().map(|i| (i.unraw().to_string(), i.span()));
         let role = match kind {
             None if !role_known => None,
@@ -353,7 +352,7 @@ impl Param {
             Some(RoleKind::Form) => Some(Role::Form),
         };
 
-        Param { attrs, ident, ty: *typed.ty, role, role_span }
+        Param { attrs, ident, ty: *typed.ty, role, role_tokens }
     }
 }
 

@@ -8,10 +8,9 @@
 use crate::ast::{Template, Verb};
 use crate::errors::Errors;
 use crate::template;
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::parse::Parser;
-use syn::spanned::Spanned;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path};
 
 pub(crate) const VERB_LIST: &str = "`get`, `post`, `put`, `patch`, `delete`";
@@ -90,8 +89,9 @@ pub(crate) fn api_args(tokens: TokenStream, errors: &mut Errors) -> ApiArgs {
 
 pub(crate) struct VerbAttr {
     pub verb: Verb,
-    /// The whole attribute, for "which one is extra" errors.
-    pub span: Span,
+    /// The whole attribute, for "which one is extra" errors. Tokens rather than a `Span`:
+    /// stable Rust cannot join spans, and `Errors::spanned` covers first to last token.
+    pub tokens: TokenStream,
     /// `None` when the template was missing or malformed (already reported).
     pub template: Option<Template>,
 }
@@ -136,7 +136,7 @@ fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
             None
         }
     };
-    VerbAttr { verb, span: attr.span(), template }
+    VerbAttr { verb, tokens: attr.to_token_stream(), template }
 }
 
 /// How a parameter is sent, as written in its attribute.
@@ -151,13 +151,14 @@ pub(crate) enum RoleKind {
 pub(crate) struct RoleAttr {
     /// `None` when the parameter had no (valid) role attribute: it is then a path parameter.
     pub kind: Option<RoleKind>,
-    pub span: Option<Span>,
+    /// The role attribute's tokens, for errors about the role.
+    pub tokens: Option<TokenStream>,
     /// Attributes to keep on the trait method's parameter.
     pub attrs: Vec<Attribute>,
 }
 
 pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAttr {
-    let mut role = RoleAttr { kind: None, span: None, attrs: Vec::new() };
+    let mut role = RoleAttr { kind: None, tokens: None, attrs: Vec::new() };
     for attr in attrs {
         let name = attr.path().get_ident().map(Ident::to_string);
         let is_role = matches!(name.as_deref(), Some("path" | "query" | "header" | "body" | "form"));
@@ -169,11 +170,11 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
             }
             continue;
         }
-        if role.span.is_some() {
+        if role.tokens.is_some() {
             errors.spanned(&attr, format_args!("a parameter takes at most one of: {ROLE_LIST}"));
             continue;
         }
-        role.span = Some(attr.span());
+        role.tokens = Some(attr.to_token_stream());
         role.kind = match name.as_deref() {
             Some("path") => optional_name(&attr, "path", errors).map(RoleKind::Path),
             Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
@@ -224,10 +225,10 @@ fn header_name(attr: &Attribute, errors: &mut Errors) -> Option<String> {
     let bad = name.chars().find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
     let problem = match bad {
         _ if name.is_empty() => "must not be empty".to_owned(),
-        Some(c) => format!("character `{}` is not allowed", c.escape_default()),
+        Some(c) => format!("character `{}` is not allowed", c.escape_debug()),
         None => return Some(name),
     };
-    errors.spanned(&lit, format_args!("invalid header name `{}`: {problem}", name.escape_default()));
+    errors.spanned(&lit, format_args!("invalid header name `{}`: {problem}", name.escape_debug()));
     None
 }
 

@@ -91,7 +91,7 @@ fn future_type(endpoint: &Endpoint) -> TokenStream {
         Some(ty) => (ty.to_token_stream(), ty.span()),
         None => (quote!(()), endpoint.ident.span()),
     };
-    quote_spanned! {span=>
+    quote_spanned! {Span::call_site().located_at(span)=>
         impl ::core::future::Future<Output = #output> + ::core::marker::Send
     }
 }
@@ -188,7 +188,6 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         return stub(endpoint);
     };
     let krate = &api.krate;
-    let call = Ident::new("__call", Span::call_site());
 
     let mut segments = Vec::new();
     for segment in &template.segments {
@@ -202,45 +201,52 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
                     return stub(endpoint);
                 };
                 // At the parameter's type: "`T` doesn't implement `Display`" lands on `T`.
-                segments.push(quote_spanned! {ty.span()=>
+                segments.push(quote_spanned! {at(ty)=>
                     #krate::__private::Segment::Param(#name, &#ident)
                 });
             }
         }
     }
 
+    // Each statement is located at the parameter's type so a missing `Serialize` is reported
+    // there. `__call` is located there too: a method call's span starts at its receiver.
     let mut statements = Vec::new();
     for param in &endpoint.params {
         let (Some(role), Some(ident)) = (&param.role, &param.ident) else {
             return stub(endpoint);
         };
-        let ty = &param.ty;
-        // Each statement is spanned at the parameter's type so a missing `Serialize` is reported
-        // there rather than inside the macro output.
+        let span = at(&param.ty);
+        let call = Ident::new("__call", span);
+        let body = by_reference(ident, &param.ty);
         statements.push(match role {
             Role::Path { .. } => continue,
-            Role::Query { name } => quote_spanned!(ty.span()=> #call.query(#name, &#ident);),
-            Role::Header { name } => quote_spanned!(ty.span()=> #call.header(#name, &#ident);),
-            Role::Body => {
-                let body = by_reference(ident, ty);
-                quote_spanned!(ty.span()=> #call.json(#body);)
-            }
-            Role::Form => {
-                let body = by_reference(ident, ty);
-                quote_spanned!(ty.span()=> #call.form(#body);)
-            }
+            Role::Query { name } => quote_spanned!(span=> #call.query(#name, &#ident);),
+            Role::Header { name } => quote_spanned!(span=> #call.header(#name, &#ident);),
+            Role::Body => quote_spanned!(span=> #call.json(#body);),
+            Role::Form => quote_spanned!(span=> #call.form(#body);),
         });
     }
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
 
+    // The response type's bound is checked at the call and again at the `.await`, so both are
+    // located at the type. Unit modes use the return type, where "await occurs here" notes of a
+    // non-`Send` future then point.
     let send = match &response.mode {
-        Mode::Unit => quote!(#call.send_unit()),
-        Mode::Json(ty) => quote_spanned!(ty.span()=> #call.send_json::<#ty>()),
-        Mode::WithInfo(ty) => quote_spanned!(ty.span()=> #call.send_with_info::<#ty>()),
-        Mode::WithInfoUnit => quote!(#call.send_with_info_unit()),
+        Mode::Unit => quote_spanned!(at(output)=> send_unit()),
+        Mode::Json(ty) => quote_spanned!(at(ty)=> send_json::<#ty>()),
+        Mode::WithInfo(ty) => quote_spanned!(at(ty)=> send_with_info::<#ty>()),
+        Mode::WithInfoUnit => quote_spanned!(at(output)=> send_with_info_unit()),
     };
-    // At the error type: a missing `From<runtime::Error>` is reported on `E`.
-    let from = quote_spanned!(response.error.span()=> ::core::convert::From::from);
+    let send_span = match &response.mode {
+        Mode::Json(ty) | Mode::WithInfo(ty) => at(ty),
+        Mode::Unit | Mode::WithInfoUnit => at(output),
+    };
+    let call = Ident::new("__call", send_span);
+    let response_value = quote_spanned!(send_span=> #call.#send.await);
+    // At the error type, so a missing `From<runtime::Error>` is reported once, on `E`.
+    let result = quote_spanned! {at(&response.error)=>
+        ::core::result::Result::map_err(#response_value, ::core::convert::From::from)
+    };
 
     let method = Ident::new(verb.verb.constant(), Span::call_site());
     let attrs = impl_attrs(endpoint);
@@ -252,6 +258,7 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         quote!(#ident: #ty)
     });
     let where_clause = &generics.where_clause;
+    let call = Ident::new("__call", Span::call_site());
     quote! {
         #(#attrs)*
         async #fn_token #ident #generics(#receiver #(, #params)*) -> #output #where_clause {
@@ -260,9 +267,16 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
                 &[#(#segments),*],
             );
             #(#statements)*
-            ::core::result::Result::map_err(#send.await, #from)
+            #result
         }
     }
+}
+
+/// A span at `tokens` for error locations, but with call-site hygiene, so generated paths and
+/// locals resolve the same as in the rest of the output even when the user's tokens come from
+/// a `macro_rules!` expansion.
+fn at(tokens: &impl Spanned) -> Span {
+    Span::call_site().located_at(tokens.span())
 }
 
 fn path_param<'a>(endpoint: &'a Endpoint, placeholder: &str) -> Option<(&'a Ident, &'a Type)> {

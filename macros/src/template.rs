@@ -101,8 +101,8 @@ fn literal(piece: &str) -> Result<(), String> {
     match bad {
         Some(c) => Err(format!(
             "invalid character `{}` in path segment `{}`",
-            c.escape_default(),
-            piece.escape_default()
+            c.escape_debug(),
+            piece.escape_debug()
         )),
         None => Ok(()),
     }

@@ -92,10 +92,12 @@ fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
             _ => continue,
         };
         if verb == Some(Verb::Get) {
-            errors.at(param.role_span, format_args!("`#[{name}]` is not allowed on a GET endpoint"));
+            errors.spanned(&param.role_tokens, format_args!("`#[{name}]` is not allowed on a GET endpoint"));
         } else if seen_body {
-            errors
-                .at(param.role_span, "at most one `#[body]` or `#[form]` parameter is allowed per endpoint");
+            errors.spanned(
+                &param.role_tokens,
+                "at most one `#[body]` or `#[form]` parameter is allowed per endpoint",
+            );
         }
         seen_body = true;
     }

@@ -1,0 +1,4 @@
+#[dintero_auth::api]
+pub struct Things;
+
+fn main() {}
