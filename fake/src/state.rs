@@ -100,7 +100,7 @@ impl Store {
         }
         if user.recent.len() >= max as usize {
             let oldest = user.recent.front().copied().unwrap_or(now);
-            let wait = (oldest + window).saturating_sub(now);
+            let wait = oldest.saturating_add(window).saturating_sub(now);
             // Round up: retrying after a rounded-down wait would hit the limit again.
             let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
             return Err(secs.max(1));
@@ -121,14 +121,14 @@ impl Store {
 
     pub(crate) fn insert_token(&mut self, token: String, value: MfaToken, now: Tick) {
         if self.mfa_tokens.len() >= PRUNE_ABOVE {
-            self.mfa_tokens.retain(|_, t| t.expires + KEEP_EXPIRED > now);
+            self.mfa_tokens.retain(|_, t| t.expires.saturating_add(KEEP_EXPIRED) > now);
         }
         self.mfa_tokens.insert(token, value);
     }
 
     pub(crate) fn insert_challenge(&mut self, oob_code: String, value: Challenge, now: Tick) {
         if self.challenges.len() >= PRUNE_ABOVE {
-            self.challenges.retain(|_, c| c.expires + KEEP_EXPIRED > now);
+            self.challenges.retain(|_, c| c.expires.saturating_add(KEEP_EXPIRED) > now);
         }
         self.challenges.insert(oob_code, value);
     }
