@@ -6,7 +6,9 @@ pub trait Things {
     async fn list(
         &self,
         #[qurey] limit: u32,
-        #[query] #[header("X-Limit")] other: u32,
+        #[query]
+        #[header("X-Limit")]
+        other: u32,
         #[body(json)] body: &str,
     ) -> Result<(), Error>;
 }

@@ -75,7 +75,6 @@ pub trait Billing {
 fn main() {
     let _: fn(dintero_auth::Client) -> BillingClient = BillingClient::new;
     let _: fn(dintero_auth::Client) -> BillingClient = BillingClient::from;
-    let _: fn(&BillingClient, dintero_auth::CallOptions) -> BillingClient =
-        BillingClient::with_options;
+    let _: fn(&BillingClient, dintero_auth::CallOptions) -> BillingClient = BillingClient::with_options;
     let _: fn(&BillingClient) -> &dintero_auth::Client = BillingClient::client;
 }
