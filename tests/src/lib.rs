@@ -6,7 +6,8 @@ pub mod server;
 pub use server::{Recorded, Reply, TestServer};
 
 /// Secrets planted by tests; none of them may ever appear in `Debug` or `Display` output.
-pub const SENTINELS: [&str; 4] = ["SENTINEL-JWT-7f3a", "SENTINEL-MFA-TOKEN-91c2", "SENTINEL-OOB-CODE-55e0", "SENTINEL-BINDING-04d8"];
+pub const SENTINELS: [&str; 4] =
+    ["SENTINEL-JWT-7f3a", "SENTINEL-MFA-TOKEN-91c2", "SENTINEL-OOB-CODE-55e0", "SENTINEL-BINDING-04d8"];
 
 /// Panics naming the sentinel if `text` contains any of [`SENTINELS`].
 pub fn assert_no_secrets(what: &str, text: &str) {

@@ -87,7 +87,8 @@ impl TestServer {
             while let Ok((stream, _)) = listener.accept().await {
                 let (log, responder) = (Arc::clone(&log), Arc::clone(&responder));
                 tokio::spawn(async move {
-                    let service = service_fn(move |request| handle(request, Arc::clone(&log), Arc::clone(&responder)));
+                    let service =
+                        service_fn(move |request| handle(request, Arc::clone(&log), Arc::clone(&responder)));
                     let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
                 });
             }

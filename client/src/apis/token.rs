@@ -2,7 +2,7 @@
 //! an endpoint Dintero's generated C# `ChallengeApi` does not cover.
 
 use crate::models::{AccessToken, TokenRequest};
-use crate::{api, Error};
+use crate::{api, ApiResponse, Error};
 
 /// The token endpoint of Dintero's Auth API, as far as the MFA flows need it.
 #[api]
@@ -12,4 +12,12 @@ pub trait TokenApi {
     #[post("/accounts/{aid}/auth/token")]
     async fn aid_auth_token_post(&self, aid: &str, #[body] data: &TokenRequest)
         -> Result<AccessToken, Error>;
+
+    /// [`aid_auth_token_post`](Self::aid_auth_token_post), also returning status and headers.
+    #[post("/accounts/{aid}/auth/token")]
+    async fn aid_auth_token_post_with_http_info(
+        &self,
+        aid: &str,
+        #[body] data: &TokenRequest,
+    ) -> Result<ApiResponse<AccessToken>, Error>;
 }

@@ -1,0 +1,140 @@
+//! The subcommands that call a real deployment (`challenge`, `recovery`, `token`) and `serve`.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use clap::ArgMatches;
+use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
+use dintero_auth::{ApiResponse, ChallengeApi, Client, Error, TokenApi};
+use serde_json::{json, Value};
+
+use crate::output::{Reporter, Step};
+use crate::CliError;
+
+fn arg<'a>(matches: &'a ArgMatches, name: &str) -> Result<&'a str, CliError> {
+    matches
+        .get_one::<String>(name)
+        .map(String::as_str)
+        .ok_or_else(|| CliError::Usage(format!("--{name} is required")))
+}
+
+fn channel(matches: &ArgMatches) -> OobChannel {
+    match matches.get_one::<String>("channel").map(String::as_str) {
+        Some("email") => OobChannel::Email,
+        _ => OobChannel::Sms,
+    }
+}
+
+fn client(matches: &ArgMatches) -> Result<Client, CliError> {
+    let timeout = matches.get_one::<u64>("timeout-secs").copied().unwrap_or(30);
+    let mut builder = Client::builder()
+        .base_url(arg(matches, "base-url")?)
+        .timeout(Duration::from_secs(timeout))
+        .allow_insecure_http(matches.get_flag("allow-insecure-http"));
+    if let Some(jwt) = matches.get_one::<String>("jwt") {
+        builder = builder.bearer_token(jwt.as_str());
+    }
+    Ok(builder.build()?)
+}
+
+pub async fn run(name: &str, matches: &ArgMatches, out: &mut Reporter) -> Result<(), CliError> {
+    let client = client(matches)?;
+    let aid = arg(matches, "aid")?;
+    let started = Instant::now();
+    let (call, result) = match name {
+        "challenge" => {
+            let channel = channel(matches);
+            let body = AuthChallenge::oob(channel, arg(matches, "mfa-token")?);
+            let answer = client.challenge_api().aid_auth_mfa_challenge_post_with_http_info(aid, &body).await;
+            let answer = answer.map(|r| {
+                let fields = vec![
+                    ("binding_method", json!(r.data.binding_method)),
+                    ("oob_code", r.data.oob_code.as_ref().map_or(Value::Null, |c| out.secret(c))),
+                ];
+                (r.status.as_u16(), format!("binding code sent by {channel}"), fields)
+            });
+            (format!("POST /accounts/{aid}/auth/mfa/challenge ({channel})"), answer)
+        }
+        "recovery" => {
+            let channel = channel(matches);
+            let body = AuthRecovery::oob(channel, arg(matches, "username")?, arg(matches, "audience")?);
+            let answer = client.challenge_api().aid_auth_mfa_recovery_post_with_http_info(aid, &body).await;
+            let answer = answer.map(|r| {
+                let fields = vec![
+                    ("binding_method", json!(r.data.binding_method)),
+                    ("oob_code", r.data.oob_code.as_ref().map_or(Value::Null, |c| out.secret(c))),
+                    ("mfa_token", r.data.mfa_token.as_ref().map_or(Value::Null, |c| out.secret(c))),
+                ];
+                (r.status.as_u16(), format!("binding code sent by {channel}"), fields)
+            });
+            (format!("POST /accounts/{aid}/auth/mfa/recovery ({channel})"), answer)
+        }
+        "token" => token(&client, aid, matches, out).await?,
+        other => return Err(CliError::Usage(format!("unknown subcommand `{other}`"))),
+    };
+    match result {
+        Ok((status, outcome, fields)) => {
+            out.step(Step {
+                flow: name,
+                call,
+                status: Some(status),
+                outcome,
+                fields,
+                elapsed: started.elapsed(),
+            });
+            Ok(())
+        }
+        Err(error) if error.is_mfa_required() => {
+            // Not a failure of the CLI: the answer the caller needs for the next step.
+            let fields = vec![("mfa_token", error.mfa_token().map_or(Value::Null, |t| out.secret(t)))];
+            let status = error.status().map(|s| s.as_u16());
+            let outcome = "mfa_required: challenge the user next".to_owned();
+            out.step(Step { flow: name, call, status, outcome, fields, elapsed: started.elapsed() });
+            Ok(())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+type Answer = Result<(u16, String, Vec<(&'static str, Value)>), Error>;
+
+async fn token(
+    client: &Client,
+    aid: &str,
+    matches: &ArgMatches,
+    out: &Reporter,
+) -> Result<(String, Answer), CliError> {
+    let (grant, request) = match matches.subcommand() {
+        Some(("password", sub)) => (
+            "password",
+            TokenRequest::password(arg(sub, "username")?, arg(sub, "password")?, arg(sub, "audience")?),
+        ),
+        Some(("mfa-oob", sub)) => (
+            "mfa_oob",
+            TokenRequest::mfa_oob(arg(sub, "oob-code")?, arg(sub, "binding-code")?, arg(sub, "mfa-token")?),
+        ),
+        _ => return Err(CliError::Usage("token needs `password` or `mfa-oob`".into())),
+    };
+    let answer = client.token_api().aid_auth_token_post_with_http_info(aid, &request).await;
+    let answer = answer.map(|r: ApiResponse<_>| {
+        let fields = vec![
+            ("access_token", out.secret(&r.data.access_token)),
+            ("token_type", json!(r.data.token_type)),
+            ("expires_in", json!(r.data.expires_in)),
+        ];
+        (r.status.as_u16(), "access token issued".to_owned(), fields)
+    });
+    Ok((format!("POST /accounts/{aid}/auth/token ({grant})"), answer))
+}
+
+pub async fn serve(matches: &ArgMatches, out: &mut Reporter) -> Result<(), CliError> {
+    let addr: SocketAddr = arg(matches, "addr")?
+        .parse()
+        .map_err(|_| CliError::Usage("--addr must be an IP:port such as 127.0.0.1:8080".into()))?;
+    out.note(&format!("fake Dintero Auth server on http://{addr}/v1 (Ctrl-C stops it)"));
+    let config = dintero_auth_fake::Config::default();
+    tokio::select! {
+        result = dintero_auth_fake::serve(addr, config) => result.map_err(|e| CliError::Setup(e.to_string())),
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
