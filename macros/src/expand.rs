@@ -313,4 +313,7 @@ fn stub(endpoint: &Endpoint) -> TokenStream {
 }
 
 #[cfg(test)]
+// Explicit path: `benches/expand.rs` includes this file with `#[path]`, which changes where a
+// plain `mod tests;` would be looked up.
+#[path = "expand/tests.rs"]
 mod tests;
