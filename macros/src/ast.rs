@@ -9,13 +9,13 @@
 use crate::attr::{self, ApiArgs, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
 use proc_macro2::{Span, TokenStream};
-use quote::format_ident;
-use quote::ToTokens;
+use quote::{format_ident, ToTokens};
 use syn::ext::IdentExt;
+use syn::punctuated::Punctuated;
 use syn::{
     Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, LitStr, Pat, PatType, Path,
-    PathArguments, Receiver, ReceiverKind, ReturnType, Safety, TraitItem, TraitItemFn, Type, TypeParamBound,
-    Visibility,
+    PathArguments, Receiver, ReceiverKind, ReturnType, Safety, Token, TraitItem, TraitItemFn, Type,
+    TypeParamBound, Visibility,
 };
 
 pub(crate) struct Api {
@@ -25,20 +25,20 @@ pub(crate) struct Api {
     /// The trait's own attributes, emitted unchanged on the trait.
     pub attrs: Vec<Attribute>,
     pub vis: Visibility,
-    pub unsafety: Option<syn::Token![unsafe]>,
+    pub unsafety: Option<Token![unsafe]>,
     pub ident: Ident,
     pub generics: Generics,
-    pub supertraits: Option<(syn::Token![:], syn::punctuated::Punctuated<TypeParamBound, syn::Token![+]>)>,
+    pub supertraits: Option<(Token![:], Punctuated<TypeParamBound, Token![+]>)>,
     pub endpoints: Vec<Endpoint>,
-    /// False when the trait itself is unusable for an impl (generic or unsafe trait); the client
-    /// type is then emitted without implementing the trait.
+    /// False for a generic or `unsafe` trait (both reported): the client type is then emitted
+    /// without implementing the trait.
     pub implementable: bool,
 }
 
 pub(crate) struct Endpoint {
     /// Non-helper attributes (docs, `#[cfg]`, `#[deprecated]`, lints), kept on the trait method.
     pub attrs: Vec<Attribute>,
-    pub fn_token: syn::Token![fn],
+    pub fn_token: Token![fn],
     pub ident: Ident,
     /// Lifetime parameters only survive validation; anything else is reported but still emitted
     /// so that user code mentioning it keeps resolving.
@@ -150,7 +150,9 @@ impl Api {
             errors.spanned(unsafety, "`#[api]` traits cannot be `unsafe`");
             implementable = false;
         }
-        if !item.generics.params.is_empty() || item.generics.where_clause.is_some() {
+        // A `where` clause is fine (the client simply has to satisfy it, like supertraits); type
+        // parameters are not, as the client would need one implementation per instantiation.
+        if !item.generics.params.is_empty() {
             errors.spanned(&item.generics, "generic `#[api]` traits are not supported");
             implementable = false;
         }
@@ -292,8 +294,9 @@ impl Endpoint {
     }
 }
 
-/// Lifetime parameters are harmless (they are copied to the impl as written); type and const
-/// parameters would make the trait unusable as `dyn` and the shim generic, so they are rejected.
+/// Lifetime parameters are harmless: they are copied to the impl as written. Type and const
+/// parameters (and `where` clauses, which only make sense with them) are rejected: an endpoint is
+/// one concrete HTTP contract, and its shim should not be instantiated per caller type.
 fn check_generics(generics: &Generics, errors: &mut Errors) {
     for param in &generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {

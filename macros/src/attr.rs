@@ -121,8 +121,10 @@ fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
         Meta::List(list) => match list.parse_args::<LitStr>() {
             Ok(lit) => template::parse(&lit, errors),
             Err(_) => {
+                // `#[get()]` has no tokens to point at; the attribute is the next best place.
+                let at = if list.tokens.is_empty() { attr.to_token_stream() } else { list.tokens.clone() };
                 errors.spanned(
-                    &list.tokens,
+                    at,
                     format_args!("expected a path template string, e.g. `#[{name}(\"/things\")]`"),
                 );
                 None

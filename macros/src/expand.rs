@@ -88,10 +88,10 @@ fn trait_method(endpoint: &Endpoint) -> TokenStream {
 /// Spanned at the declared return type, so "future is not `Send`" lands on the method it concerns.
 fn future_type(endpoint: &Endpoint) -> TokenStream {
     let (output, span) = match &endpoint.output {
-        Some(ty) => (ty.to_token_stream(), ty.span()),
-        None => (quote!(()), endpoint.ident.span()),
+        Some(ty) => (ty.to_token_stream(), at(ty)),
+        None => (quote!(()), at(&endpoint.ident)),
     };
-    quote_spanned! {Span::call_site().located_at(span)=>
+    quote_spanned! {span=>
         impl ::core::future::Future<Output = #output> + ::core::marker::Send
     }
 }
@@ -231,18 +231,17 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     // The response type's bound is checked at the call and again at the `.await`, so both are
     // located at the type. Unit modes use the return type, where "await occurs here" notes of a
     // non-`Send` future then point.
-    let send = match &response.mode {
-        Mode::Unit => quote_spanned!(at(output)=> send_unit()),
-        Mode::Json(ty) => quote_spanned!(at(ty)=> send_json::<#ty>()),
-        Mode::WithInfo(ty) => quote_spanned!(at(ty)=> send_with_info::<#ty>()),
-        Mode::WithInfoUnit => quote_spanned!(at(output)=> send_with_info_unit()),
-    };
-    let send_span = match &response.mode {
+    let span = match &response.mode {
         Mode::Json(ty) | Mode::WithInfo(ty) => at(ty),
         Mode::Unit | Mode::WithInfoUnit => at(output),
     };
-    let call = Ident::new("__call", send_span);
-    let response_value = quote_spanned!(send_span=> #call.#send.await);
+    let located_call = Ident::new("__call", span);
+    let response_value = match &response.mode {
+        Mode::Unit => quote_spanned!(span=> #located_call.send_unit().await),
+        Mode::Json(ty) => quote_spanned!(span=> #located_call.send_json::<#ty>().await),
+        Mode::WithInfo(ty) => quote_spanned!(span=> #located_call.send_with_info::<#ty>().await),
+        Mode::WithInfoUnit => quote_spanned!(span=> #located_call.send_with_info_unit().await),
+    };
     // At the error type, so a missing `From<runtime::Error>` is reported once, on `E`.
     let result = quote_spanned! {at(&response.error)=>
         ::core::result::Result::map_err(#response_value, ::core::convert::From::from)
