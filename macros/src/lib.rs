@@ -6,7 +6,7 @@
 //! endpoint, `expand` emits the code, and `errors` collects every problem so they are reported
 //! together.
 //!
-//! A proc-macro crate cannot export anything but macros, so [`expand::api`] is reachable from
+//! A proc-macro crate cannot export anything but macros, so `expand::api` is reachable from
 //! outside only by compiling these modules into another target, as `benches/expand.rs` does with
 //! `#[path]` includes.
 
@@ -19,8 +19,37 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Turns a trait describing HTTP endpoints into an async client. See the `dintero-auth` crate
-/// documentation for the syntax.
+/// Turns a trait describing HTTP endpoints into an async client.
+///
+/// ```text
+/// #[dintero_auth::api]                          // or #[api(crate = "path", client = "Name")]
+/// pub trait Billing {
+///     /// Docs, `#[deprecated]` and `#[cfg]` are kept.
+///     #[get("/accounts/{aid}/invoices")]
+///     async fn invoices(&self, aid: &str, #[query] limit: Option<u32>,
+///                       #[header("X-Request-Id")] rid: Option<&str>) -> Result<Vec<Invoice>, Error>;
+///     #[post("/accounts/{account_id}/things")]
+///     async fn create(&self, #[path("account_id")] aid: &str, #[body] thing: &Thing)
+///         -> Result<ApiResponse<Thing>, Error>;
+/// }
+/// ```
+///
+/// - One of `#[get]`, `#[post]`, `#[put]`, `#[patch]`, `#[delete]` per method, with a path
+///   template starting with `/`; each `{name}` fills a whole segment.
+/// - Parameters: unannotated or `#[path]`/`#[path("name")]` fill the placeholder of that name
+///   (any `Display` value); `#[query]`/`#[query("name")]`; `#[header("Name")]`; at most one
+///   `#[body]` (JSON) or `#[form]` (urlencoded), never on GET. Values other than path ones must be
+///   `Serialize`.
+/// - Return `Result<T, E>` with `E: From<dintero_auth::Error>`: `T = ()` ignores the body,
+///   `T = ApiResponse<U>` adds status and headers, anything else is decoded from JSON.
+///
+/// Generated: the trait with each method returning `impl Future<Output = ..> + Send` (implement
+/// it by hand for mocks, with `async fn`), and `<Trait>Client` with the trait's visibility:
+/// `new(Client)`, `From<Client>`, `with_options(CallOptions)`, `client()`, and the trait impl.
+///
+/// Every mistake (unbound placeholder, unknown attribute, bad header name, ...) is reported at
+/// once at its token; the trait and client are still generated so the rest of the crate
+/// type-checks.
 #[proc_macro_attribute]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::api(attr.into(), item.into()).into()
