@@ -13,7 +13,8 @@ use dintero_auth::{ChallengeApi, Client, ErrorKind};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 
 const CHALLENGE_OK: &[u8] = br#"{"challenge_type":"oob","binding_method":"prompt","oob_code":"c0de"}"#;
-const RECOVERY_OK: &[u8] = br#"{"challenge_type":"oob","binding_method":"prompt","oob_code":"c0de","mfa_token":"t0k"}"#;
+const RECOVERY_OK: &[u8] =
+    br#"{"challenge_type":"oob","binding_method":"prompt","oob_code":"c0de","mfa_token":"t0k"}"#;
 const DINTERO_ERROR: &[u8] = br#"{"error":{"code":"bad","message":"no","errors":[{"field":"x"}]}}"#;
 const MARKER: &str = "RAWBODYMARKER";
 
@@ -106,15 +107,20 @@ async fn run(endpoint: Endpoint) -> usize {
     let actions: Arc<Mutex<Vec<Action>>> = Arc::new(Mutex::new(cases.iter().map(wire).collect()));
     let script_actions = Arc::clone(&actions);
     let server = RawServer::start(move |n, _| script_actions.lock().unwrap()[n].clone()).await;
-    let client = Client::builder().base_url(server.base_url()).timeout(Duration::from_secs(5)).build().unwrap();
+    let client =
+        Client::builder().base_url(server.base_url()).timeout(Duration::from_secs(5)).build().unwrap();
     let api = client.challenge_api();
     let challenge = AuthChallenge::oob_sms("t");
     let recovery = AuthRecovery::oob(OobChannel::Email, "u", "a");
 
     for (index, case) in cases.iter().enumerate() {
         let result = match endpoint {
-            Endpoint::Challenge => api.aid_auth_mfa_challenge_post("P1", &challenge).await.map(|r| r.oob_code.is_some()),
-            Endpoint::Recovery => api.aid_auth_mfa_recovery_post("P1", &recovery).await.map(|r| r.mfa_token.is_some()),
+            Endpoint::Challenge => {
+                api.aid_auth_mfa_challenge_post("P1", &challenge).await.map(|r| r.oob_code.is_some())
+            }
+            Endpoint::Recovery => {
+                api.aid_auth_mfa_recovery_post("P1", &recovery).await.map(|r| r.mfa_token.is_some())
+            }
         };
         let status = case.status;
         match result {
@@ -124,8 +130,14 @@ async fn run(endpoint: Endpoint) -> usize {
             ),
             Err(err) => {
                 let shown = format!("{err} {err:?}");
-                assert!(!shown.contains(MARKER) && !shown.contains("<html"), "case {index}: raw body shown: {shown}");
-                assert!(!matches!(err.kind(), ErrorKind::InvalidInput | ErrorKind::Config), "case {index}: {err:?}");
+                assert!(
+                    !shown.contains(MARKER) && !shown.contains("<html"),
+                    "case {index}: raw body shown: {shown}"
+                );
+                assert!(
+                    !matches!(err.kind(), ErrorKind::InvalidInput | ErrorKind::Config),
+                    "case {index}: {err:?}"
+                );
                 if status >= 200 && status != 204 && status != 304 {
                     assert_eq!(err.status().map(|s| s.as_u16()), Some(status), "case {index}: {err:?}");
                 }
