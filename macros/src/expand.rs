@@ -312,7 +312,7 @@ fn stub(endpoint: &Endpoint) -> TokenStream {
 }
 
 #[cfg(test)]
-// Explicit path: `benches/expand.rs` includes this file with `#[path]`, which changes where a
-// plain `mod tests;` would be looked up.
+// Explicit path: the expansion benchmark includes this file with `#[path]`, which changes where
+// a plain `mod tests;` would be looked up.
 #[path = "expand/tests.rs"]
 mod tests;

@@ -6,9 +6,11 @@
 //! endpoint, `expand` emits the code, and `errors` collects every problem so they are reported
 //! together.
 //!
-//! A proc-macro crate cannot export anything but macros, so `expand::api` is reachable from
-//! outside only by compiling these modules into another target, as `benches/expand.rs` does with
-//! `#[path]` includes.
+//! A proc-macro crate cannot export anything but macros, so `expand::api` (the `proc_macro2`
+//! entry point) is reachable from outside only by compiling these modules into another target
+//! with `#[path]` includes, as the workspace's expansion benchmark does. The modules refer to each
+//! other only through `crate::` paths so that this works. Such a target is built with `cfg(test)`
+//! but no test harness, so it should allow `dead_code` and `unused_imports` from the unit tests.
 
 mod ast;
 mod attr;
