@@ -41,6 +41,12 @@ pub mod __private {
     pub use http::Method;
     pub use serde;
     pub use serde_json;
+
+    /// Runs every response-handling path on arbitrary input, for the fuzz targets: the error
+    /// body parser, `Retry-After`, and decoding into each answer model. Must never panic.
+    pub fn fuzz_response(status: u16, retry_after: &[u8], body: &[u8]) -> usize {
+        crate::response::fuzz_response(status, retry_after, body)
+    }
 }
 
 // Compiles the README's examples as doctests, so the documentation cannot drift from the API.

@@ -103,6 +103,31 @@ fn redact_quoted(error: &serde_json::Error) -> String {
     out
 }
 
+/// See `__private::fuzz_response`. Returns the length of everything rendered, so the work
+/// cannot be optimised away.
+pub(crate) fn fuzz_response(status: u16, retry_after: &[u8], body: &[u8]) -> usize {
+    use crate::models::{AccessToken, ChallengeResponse, RecoveryResponse};
+    let Ok(status) = StatusCode::from_u16(status) else { return 0 };
+    let mut headers = HeaderMap::new();
+    if let Ok(value) = http::HeaderValue::from_bytes(retry_after) {
+        headers.insert(http::header::RETRY_AFTER, value);
+    }
+    let api = Error::api(status, headers, body);
+    let mut rendered = format!("{api} {api:?} {:?} {:?}", api.retry_after(), api.body_excerpt()).len();
+    let decoded = [
+        decode_json::<ChallengeResponse>(status, body).map(|r| format!("{r:?}")),
+        decode_json::<RecoveryResponse>(status, body).map(|r| format!("{r:?}")),
+        decode_json::<AccessToken>(status, body).map(|r| format!("{r:?}")),
+    ];
+    for result in decoded {
+        rendered += match result {
+            Ok(text) => text.len(),
+            Err(error) => format!("{error} {error:?}").len(),
+        };
+    }
+    rendered
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
