@@ -296,38 +296,27 @@ impl Repeated<'_> {
     }
 }
 
-impl ser::SerializeSeq for Repeated<'_> {
-    type Ok = ();
-    type Error = ParamError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), ParamError> {
-        Ok(())
-    }
+/// Sequences, tuples and tuple structs all repeat the name: one impl shape for the three traits.
+macro_rules! repeated_impl {
+    ($($trait:ident :: $method:ident),*) => {
+        $(impl ser::$trait for Repeated<'_> {
+            type Ok = ();
+            type Error = ParamError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), ParamError> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Repeated<'_> {
-    type Ok = ();
-    type Error = ParamError;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), ParamError> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Repeated<'_> {
-    type Ok = ();
-    type Error = ParamError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), ParamError> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), ParamError> {
-        Ok(())
-    }
-}
+repeated_impl!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 /// A struct or map: each field becomes its own parameter, named by the field.
 pub(crate) struct Flattened<'a> {

@@ -17,3 +17,15 @@ pub fn assert_no_secrets(what: &str, text: &str) {
         assert!(!text.contains(sentinel), "{what} leaks {sentinel}: {text}");
     }
 }
+
+/// `Display`, `Debug` and alternate `Debug` of an error and of every error in its `source()`
+/// chain: everything a log line could ever show of it.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = format!("{err} | {err:?} | {err:#?}");
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(&format!(" | {s} | {s:?}"));
+        source = s.source();
+    }
+    text
+}

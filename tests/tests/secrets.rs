@@ -1,28 +1,17 @@
 //! Planted sentinel secrets never show up in `Debug` or `Display` of config, clients, models,
 //! or errors (with their whole `source()` chain).
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, AuthRecovery, ChallengeResponse, OobChannel, RecoveryResponse};
-use dintero_auth::{CallOptions, ChallengeApi, Client, Error};
-use dintero_auth_tests::{assert_no_secrets, Reply, TestServer, SENTINELS};
+use dintero_auth::{CallOptions, ChallengeApi, Client};
+use dintero_auth_tests::{assert_no_secrets, error_chain, Reply, TestServer, SENTINELS};
 use serde_json::json;
 
 const JWT: &str = SENTINELS[0];
 const MFA_TOKEN: &str = SENTINELS[1];
 const OOB_CODE: &str = SENTINELS[2];
 const BINDING: &str = SENTINELS[3];
-
-fn error_text(err: &Error) -> String {
-    let mut text = format!("{err} | {err:?} | {err:#?}");
-    let mut source = err.source();
-    while let Some(s) = source {
-        text.push_str(&format!(" | {s} | {s:?}"));
-        source = s.source();
-    }
-    text
-}
 
 #[tokio::test]
 async fn sentinels_never_appear_in_debug_or_display() {
@@ -50,12 +39,12 @@ async fn sentinels_never_appear_in_debug_or_display() {
         let body = AuthChallenge::oob(OobChannel::Sms, MFA_TOKEN);
         assert_no_secrets("request model", &format!("{body:?}"));
         let err = api.aid_auth_mfa_challenge_post("P1", &body).await.unwrap_err();
-        assert_no_secrets("error", &error_text(&err));
+        assert_no_secrets("error", &error_chain(&err));
     }
 
     // Invalid inputs built from secrets must not echo them either.
     let err = Client::builder().bearer_token(format!("{JWT}\n")).build().unwrap_err();
-    assert_no_secrets("config error", &error_text(&err));
+    assert_no_secrets("config error", &error_chain(&err));
 
     let response: ChallengeResponse = serde_json::from_value(json!({"oob_code": OOB_CODE})).unwrap();
     let recovery: RecoveryResponse =

@@ -3,28 +3,17 @@
 //! `Display`/`Debug` (whole `source()` chain), in config, clients, models, or in log output
 //! captured at TRACE level.
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, TokenRequest};
-use dintero_auth::{CallOptions, ChallengeApi, Client, Error, TokenApi};
+use dintero_auth::{CallOptions, ChallengeApi, Client, TokenApi};
 use dintero_auth_tests::raw::{response, Action, RawServer};
-use dintero_auth_tests::{assert_no_secrets, logs, SENTINELS};
+use dintero_auth_tests::{assert_no_secrets, error_chain, logs, SENTINELS};
 
 const JWT: &str = SENTINELS[0];
 const MFA_TOKEN: &str = SENTINELS[1];
 const OOB_CODE: &str = SENTINELS[2];
 const BINDING: &str = SENTINELS[3];
-
-fn chain(err: &Error) -> String {
-    let mut text = format!("{err} | {err:?} | {err:#?}");
-    let mut source = err.source();
-    while let Some(s) = source {
-        text.push_str(&format!(" | {s} | {s:?}"));
-        source = s.source();
-    }
-    text
-}
 
 fn faults() -> Vec<Action> {
     let echo = format!(r#"{{"error":{{"code":"mfa_required","message":"m","mfa_token":"{MFA_TOKEN}"}}}}"#);
@@ -74,16 +63,16 @@ async fn no_sentinel_in_errors_config_clients_models_or_logs() {
         assert_no_secrets("models", &format!("{challenge:?} {grant:?}"));
 
         let err = challenge_api.aid_auth_mfa_challenge_post("P00000000", &challenge).await.unwrap_err();
-        assert_no_secrets("challenge error", &chain(&err));
+        assert_no_secrets("challenge error", &error_chain(&err));
         let err = token_api.aid_auth_token_post("P00000000", &grant).await.unwrap_err();
-        assert_no_secrets("token error", &chain(&err));
+        assert_no_secrets("token error", &error_chain(&err));
         if let Some(token) = err.mfa_token() {
             assert_no_secrets("mfa_token accessor's Debug", &format!("{token:?} {token}"));
         }
     }
     // Invalid input made of secrets.
     let err = Client::builder().bearer_token(format!("{JWT}\r\n")).build().unwrap_err();
-    assert_no_secrets("config error", &chain(&err));
+    assert_no_secrets("config error", &error_chain(&err));
 
     let logs = logs::captured();
     assert!(logs.contains("dintero-auth request"), "the capture saw the client's own events:\n{logs}");
