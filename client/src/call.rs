@@ -151,22 +151,18 @@ impl<'c> Call<'c> {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if let Some(auth) = auth {
-            headers.insert(AUTHORIZATION, auth);
-        }
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
-        let body = self.body.map(|(content_type, bytes)| {
-            headers.insert(CONTENT_TYPE, content_type);
-            Bytes::from(bytes)
-        });
+        let body = self.body.map(|(content_type, bytes)| (content_type, Bytes::from(bytes)));
 
         let started = Instant::now();
-        let parts = RequestParts { method: self.method, url, headers, body, timeout };
-        let response = send_with_connect_retries(self.client, parts).await?;
+        let parts = RequestParts { method: self.method, url, headers, auth, body, timeout };
+        let mut response = send_with_connect_retries(self.client, parts).await?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not cloned: nothing reads the response's header map after this point (the size
+        // cap uses the body's length hint).
+        let headers = std::mem::take(response.headers_mut());
         let body = read_body(response, shared.max_response_bytes, timeout).await?;
         tracing::debug!(
             status = status.as_u16(),
@@ -184,36 +180,60 @@ impl<'c> Call<'c> {
 }
 
 /// What one attempt needs; kept so a failed connect can be tried again.
+///
+/// `Authorization` and `Content-Type` are kept apart from `headers` (the per-call and
+/// `CallOptions` headers, usually none) and added to each attempt's request. So an attempt that
+/// may be followed by another copies only the URL and those usually empty extra headers, and the
+/// last attempt copies nothing. The request gets the same header map as merging everything at
+/// once would give: extra headers, then `Authorization`, then `Content-Type`, each replacing an
+/// earlier header of its name.
 struct RequestParts {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    auth: Option<HeaderValue>,
+    /// The content type and the bytes, which attempts share rather than copy.
+    body: Option<(HeaderValue, Bytes)>,
     timeout: Duration,
 }
 
 impl RequestParts {
-    /// A copy for an attempt that may be followed by another (bodies are shared, not copied).
-    fn request(&self) -> reqwest::Request {
-        let copy = Self {
-            method: self.method.clone(),
-            url: self.url.clone(),
-            headers: self.headers.clone(),
-            body: self.body.clone(),
-            timeout: self.timeout,
-        };
-        copy.into_request()
+    /// The request for an attempt that may be followed by another.
+    fn request(&self, client_timeout: Duration) -> reqwest::Request {
+        let (method, url, headers) = (self.method.clone(), self.url.clone(), self.headers.clone());
+        assemble(method, url, headers, &self.auth, &self.body, self.timeout, client_timeout)
     }
 
-    fn into_request(self) -> reqwest::Request {
-        let mut request = reqwest::Request::new(self.method, self.url);
-        *request.headers_mut() = self.headers;
-        *request.timeout_mut() = Some(self.timeout);
-        if let Some(body) = self.body {
-            *request.body_mut() = Some(body.into());
-        }
-        request
+    /// The request for the last attempt, using up the parts.
+    fn into_request(self, client_timeout: Duration) -> reqwest::Request {
+        assemble(self.method, self.url, self.headers, &self.auth, &self.body, self.timeout, client_timeout)
     }
+}
+
+fn assemble(
+    method: Method,
+    url: Url,
+    mut headers: HeaderMap,
+    auth: &Option<HeaderValue>,
+    body: &Option<(HeaderValue, Bytes)>,
+    timeout: Duration,
+    client_timeout: Duration,
+) -> reqwest::Request {
+    if let Some(auth) = auth {
+        headers.insert(AUTHORIZATION, auth.clone());
+    }
+    let mut request = reqwest::Request::new(method, url);
+    if let Some((content_type, bytes)) = body {
+        headers.insert(CONTENT_TYPE, content_type.clone());
+        *request.body_mut() = Some(bytes.clone().into());
+    }
+    *request.headers_mut() = headers;
+    // The reqwest client applies `client_timeout` to every request already; setting the same
+    // value on the request too would only cost an extensions map per call.
+    if timeout != client_timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+    request
 }
 
 /// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
@@ -222,7 +242,7 @@ async fn send_with_connect_retries(client: &Client, parts: RequestParts) -> Resu
     let shared = &*client.shared;
     tracing::debug!(method = %parts.method, path = parts.url.path(), "dintero-auth request");
     for attempt in 0..shared.connect_retries {
-        match shared.http.execute(parts.request()).await {
+        match shared.http.execute(parts.request(shared.timeout)).await {
             Ok(response) => return Ok(response),
             Err(e) if e.is_connect() => {
                 tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
@@ -232,7 +252,7 @@ async fn send_with_connect_retries(client: &Client, parts: RequestParts) -> Resu
         }
     }
     let timeout = parts.timeout;
-    let result = shared.http.execute(parts.into_request()).await;
+    let result = shared.http.execute(parts.into_request(shared.timeout)).await;
     result.map_err(|e| classify(e, timeout, shared.connect_timeout))
 }
 
@@ -258,5 +278,48 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
         (false, true) => Error::connect(source),
         _ if is_body => Error::transport("the connection failed while reading the response", source),
         _ => Error::transport("the connection failed after the request was sent", source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(timeout: Duration) -> RequestParts {
+        let mut headers = HeaderMap::new();
+        // As a `CallOptions` header would put it: the client's token must replace it.
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic other"));
+        headers.insert("x-extra", HeaderValue::from_static("1"));
+        RequestParts {
+            method: Method::POST,
+            url: Url::parse("http://127.0.0.1:1/v1/a").unwrap(),
+            headers,
+            auth: Some(HeaderValue::from_static("Bearer t")),
+            body: Some((JSON, Bytes::from_static(b"{}"))),
+            timeout,
+        }
+    }
+
+    #[test]
+    fn every_attempt_sends_the_same_request() {
+        let client_timeout = Duration::from_secs(30);
+        for timeout in [client_timeout, Duration::from_secs(5)] {
+            let parts = parts(timeout);
+            let retry = parts.request(client_timeout);
+            let last = parts.into_request(client_timeout);
+            for request in [&retry, &last] {
+                assert_eq!(request.method(), Method::POST);
+                assert_eq!(request.url().as_str(), "http://127.0.0.1:1/v1/a");
+                let headers = request.headers();
+                assert_eq!(headers.len(), 3);
+                assert_eq!(headers[AUTHORIZATION], "Bearer t");
+                assert_eq!(headers[CONTENT_TYPE], "application/json");
+                assert_eq!(headers["x-extra"], "1");
+                assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&b"{}"[..]));
+                // The client-wide timeout is reqwest's own; only an override is set per request.
+                let expected = (timeout != client_timeout).then_some(timeout);
+                assert_eq!(request.timeout().copied(), expected);
+            }
+        }
     }
 }

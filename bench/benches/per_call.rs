@@ -1,0 +1,247 @@
+//! Runtime cost per call: the generated client against hand-written reqwest and raw hyper, all
+//! on one current-thread tokio runtime together with the loopback server.
+//!
+//! ```text
+//! per_call verify                 check all three send the identical request (JSON out)
+//! per_call calls <client> <n>     100 warm-up calls, then n calls (run under callgrind)
+//! per_call allocs <n>             steady-state allocations per call, each client (JSON out)
+//! per_call wall <rounds> <n>      interleaved rounds of n calls per client (JSON out)
+//! per_call [--bench]              a quick human-readable run of all of the above
+//! ```
+//!
+//! `<client>` is `generated`, `reqwest` or `hyper`. `bench/run.sh` drives the modes and writes
+//! `BENCHMARKS.md`.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use dintero_auth_bench::clients::{body, AnyClient, Which};
+use dintero_auth_bench::counting::{self, CountingAlloc};
+use dintero_auth_bench::server::Server;
+use serde_json::{json, Value};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+const WARM_UP_CALLS: usize = 100;
+
+/// What to run, from the command line.
+enum Mode {
+    Verify,
+    Calls(Which, usize),
+    Allocs(usize),
+    Wall { rounds: usize, calls: usize },
+    Quick,
+}
+
+fn parse_args() -> Option<Mode> {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let number = |text: &str| text.parse::<usize>().ok().filter(|&n| n > 0);
+    Some(match args.as_slice() {
+        ["verify"] => Mode::Verify,
+        ["calls", client, n] => Mode::Calls(Which::parse(client)?, number(n)?),
+        ["allocs", n] => Mode::Allocs(number(n)?),
+        ["wall", rounds, n] => Mode::Wall { rounds: number(rounds)?, calls: number(n)? },
+        [] => Mode::Quick,
+        _ => return None,
+    })
+}
+
+fn main() -> ExitCode {
+    let Some(mode) = parse_args() else {
+        eprintln!(
+            "usage: per_call [verify | calls <generated|reqwest|hyper> <n> | allocs <n> | wall <rounds> <n>]"
+        );
+        return ExitCode::from(2);
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+    runtime.block_on(async {
+        match mode {
+            Mode::Verify => {
+                let (report, identical) = verify().await;
+                println!("{report:#}");
+                if !identical {
+                    eprintln!("the clients do not send the identical request");
+                    return ExitCode::FAILURE;
+                }
+            }
+            Mode::Calls(which, n) => calls(which, n).await,
+            Mode::Allocs(n) => println!("{:#}", allocs(n).await),
+            Mode::Wall { rounds, calls } => println!("{:#}", wall(rounds, calls).await),
+            Mode::Quick => return quick().await,
+        }
+        ExitCode::SUCCESS
+    })
+}
+
+/// Sends one call from each client with the server recording, and compares what arrived.
+async fn verify() -> (Value, bool) {
+    let server = Server::start().await;
+    let body = body();
+    let mut seen = Vec::new();
+    for which in Which::ALL {
+        let mut client = AnyClient::new(which, &server).await;
+        server.record();
+        black_box(client.call(&body).await);
+        let mut recorded = server.take_recorded();
+        assert_eq!(recorded.len(), 1, "{which}: one request per call");
+        seen.push((which, recorded.remove(0)));
+    }
+    let (_, reference) = &seen[0];
+    let mut identical = true;
+    let mut clients = serde_json::Map::new();
+    for (which, request) in &seen {
+        let same = request.method == reference.method
+            && request.target == reference.target
+            && request.body == reference.body
+            && request.header_names() == reference.header_names()
+            && ["authorization", "content-type", "accept", "user-agent", "content-length"]
+                .iter()
+                .all(|name| request.header(name) == reference.header(name));
+        identical &= same;
+        clients.insert(
+            which.name().to_owned(),
+            json!({
+                "identical_to_generated": same,
+                "method": request.method,
+                "target": request.target,
+                "headers": request.header_names(),
+                "content_type": request.header("content-type"),
+                "accept": request.header("accept"),
+                "user_agent": request.header("user-agent"),
+                "authorization_len": request.header("authorization").len(),
+                "body": String::from_utf8_lossy(&request.body),
+            }),
+        );
+    }
+    (json!({ "identical": identical, "clients": clients }), identical)
+}
+
+/// The instruction-count run: everything but the `n` measured calls cancels out when two runs
+/// with different `n` are subtracted.
+async fn calls(which: Which, n: usize) {
+    let server = Server::start().await;
+    let mut client = AnyClient::new(which, &server).await;
+    let body = body();
+    for _ in 0..WARM_UP_CALLS + n {
+        black_box(client.call(black_box(&body)).await);
+    }
+}
+
+/// Allocations per call in the steady state, for each client in turn.
+async fn allocs(n: usize) -> Value {
+    let server = Server::start().await;
+    let body = body();
+    let mut out = serde_json::Map::new();
+    for which in Which::ALL {
+        let mut client = AnyClient::new(which, &server).await;
+        for _ in 0..WARM_UP_CALLS {
+            black_box(client.call(&body).await);
+        }
+        counting::start();
+        for _ in 0..n {
+            black_box(client.call(&body).await);
+        }
+        let counts = counting::stop();
+        let per_call = |total: u64| total as f64 / n as f64;
+        out.insert(
+            which.name().to_owned(),
+            json!({
+                "calls": n,
+                "client_allocs_per_call": per_call(counts.client_allocs),
+                "client_bytes_per_call": per_call(counts.client_bytes),
+                "server_allocs_per_call": per_call(counts.server_allocs),
+                "server_bytes_per_call": per_call(counts.server_bytes),
+            }),
+        );
+    }
+    Value::Object(out)
+}
+
+/// Interleaved rounds: each round times `calls` calls of every client, in an order that rotates
+/// from round to round; each client's ratio to hand-written reqwest is taken per round, so a
+/// slow moment of the machine affects both sides of a ratio alike.
+async fn wall(rounds: usize, calls: usize) -> Value {
+    let server = Server::start().await;
+    let body = body();
+    let mut clients = Vec::new();
+    for which in Which::ALL {
+        let mut client = AnyClient::new(which, &server).await;
+        for _ in 0..WARM_UP_CALLS {
+            black_box(client.call(&body).await);
+        }
+        clients.push((which, client));
+    }
+    let mut nanos = vec![Vec::with_capacity(rounds); clients.len()];
+    for round in 0..rounds {
+        for k in 0..clients.len() {
+            let index = (round + k) % clients.len();
+            let client = &mut clients[index].1;
+            let started = Instant::now();
+            for _ in 0..calls {
+                black_box(client.call(black_box(&body)).await);
+            }
+            nanos[index].push(started.elapsed().as_nanos() as f64 / calls as f64);
+        }
+    }
+    let reference = Which::ALL.iter().position(|&w| w == Which::HandWritten).expect("reqwest is measured");
+    let mut out = serde_json::Map::new();
+    for (index, (which, _)) in clients.iter().enumerate() {
+        let ratios: Vec<f64> = nanos[index].iter().zip(&nanos[reference]).map(|(a, b)| a / b).collect();
+        out.insert(
+            which.name().to_owned(),
+            json!({
+                "median_ns_per_call": median(&nanos[index]),
+                "median_ratio_to_reqwest": median(&ratios),
+                "quartile_ratios": [quantile(&ratios, 0.25), quantile(&ratios, 0.75)],
+                "ns_per_call_by_round": nanos[index],
+            }),
+        );
+    }
+    json!({ "rounds": rounds, "calls_per_round": calls, "clients": out })
+}
+
+fn median(values: &[f64]) -> f64 {
+    quantile(values, 0.5)
+}
+
+/// The `q` quantile, interpolating between the two nearest values.
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let position = q * (sorted.len() - 1) as f64;
+    let (low, high) = (position.floor() as usize, position.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (position - low as f64)
+}
+
+/// What `cargo bench` runs: a short version of every measurement but the instruction counts.
+async fn quick() -> ExitCode {
+    let (report, identical) = verify().await;
+    println!("identical request from all three clients: {identical}");
+    if !identical {
+        eprintln!("{report:#}");
+        return ExitCode::FAILURE;
+    }
+    let allocs = allocs(1000).await;
+    let wall = wall(20, 50).await;
+    println!(
+        "{:<10} {:>14} {:>14} {:>12} {:>16}",
+        "client", "allocs/call", "bytes/call", "µs/call", "ratio to reqwest"
+    );
+    for which in Which::ALL {
+        let a = &allocs[which.name()];
+        let w = &wall["clients"][which.name()];
+        println!(
+            "{:<10} {:>14.1} {:>14.0} {:>12.1} {:>16.3}",
+            which.name(),
+            a["client_allocs_per_call"].as_f64().unwrap_or(f64::NAN),
+            a["client_bytes_per_call"].as_f64().unwrap_or(f64::NAN),
+            w["median_ns_per_call"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+            w["median_ratio_to_reqwest"].as_f64().unwrap_or(f64::NAN),
+        );
+    }
+    println!("(quick run; `bench/run.sh` measures instructions and longer rounds into BENCHMARKS.md)");
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,487 @@
+#!/usr/bin/env python3
+"""Collects benchmark results into bench/results/*.json and renders BENCHMARKS.md and the SVG plots.
+
+Called by bench/run.sh and bench/clean-builds.sh; standard library only.
+
+    report.py machine                          machine and versions (JSON on stdout)
+    report.py instructions DIR N1 N2           per-call instructions from callgrind runs in DIR
+    report.py expand-instructions DIR N...     instructions of one expansion per N
+    report.py timings NAME START END HTML      a clean build: wall time and slowest crates
+    report.py render                           BENCHMARKS.md and bench/plots/*.svg from the results
+"""
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PLOTS = ROOT / "bench" / "plots"
+CLIENTS = ["generated", "reqwest", "hyper"]
+LABELS = {
+    "generated": "generated (`#[api]`)",
+    "reqwest": "hand-written reqwest",
+    "hyper": "raw hyper (floor)",
+}
+SHORT = {"generated": "generated", "reqwest": "hand-written reqwest", "hyper": "raw hyper"}
+
+
+def command_output(*args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unavailable"
+
+
+def lock_versions(names):
+    text = (ROOT / "Cargo.lock").read_text()
+    found = {}
+    for block in text.split("[[package]]"):
+        name = re.search(r'^name = "([^"]+)"', block, re.M)
+        version = re.search(r'^version = "([^"]+)"', block, re.M)
+        if name and version and name.group(1) in names:
+            found.setdefault(name.group(1), []).append(version.group(1))
+    return {n: ", ".join(found.get(n, ["-"])) for n in names}
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            mem_kib = int(line.split()[1])
+    return {
+        "date_utc": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gib": round(mem_kib / 1024 / 1024),
+        "kernel": platform.release(),
+        "load_average_at_start": Path("/proc/loadavg").read_text().split()[:3],
+        "rustc": command_output("rustc", "-V"),
+        "cargo": command_output("cargo", "-V"),
+        "valgrind": command_output("valgrind", "--version"),
+        "rustfmt": command_output("rustfmt", "--version"),
+        "crates": lock_versions(
+            ["reqwest", "hyper", "hyper-util", "tokio", "url", "serde_json", "http", "syn", "proc-macro2", "quote"]
+        ),
+    }
+
+
+def callgrind_total(path):
+    """The Ir total of a callgrind output file."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise SystemExit(f"no totals in {path}")
+
+
+def server_share(annotated):
+    """Inclusive Ir of the server's poll wrapper in a `callgrind_annotate --inclusive=yes` listing."""
+    total = 0
+    for line in Path(annotated).read_text().splitlines():
+        # One line per instance of the generic function (accept loop, connections).
+        match = re.match(r"\s*([\d,]+) .*:dintero_auth_bench::server::bench_server_poll \[", line)
+        if match:
+            total += int(match.group(1).replace(",", ""))
+    return total
+
+
+def instructions(work, n1, n2):
+    n1, n2 = int(n1), int(n2)
+    out = {"calls": [n1, n2], "clients": {}}
+    for client in CLIENTS:
+        t1, t2 = (callgrind_total(f"{work}/{client}.{n}.out") for n in (n1, n2))
+        s1, s2 = (server_share(f"{work}/{client}.{n}.txt") for n in (n1, n2))
+        total = (t2 - t1) / (n2 - n1)
+        server = (s2 - s1) / (n2 - n1)
+        out["clients"][client] = {
+            "total_per_call": round(total, 1),
+            "server_per_call": round(server, 1),
+            "client_per_call": round(total - server, 1),
+            "raw_totals": [t1, t2],
+        }
+    return out
+
+
+def expand_instructions(work, sizes):
+    return {int(n): callgrind_total(f"{work}/expand.{n}.out") for n in sizes}
+
+
+def timings(name, start, end, html_path):
+    html = Path(html_path).read_text()
+    data = html[html.index("UNIT_DATA = ") + len("UNIT_DATA = ") :]
+    units = json.JSONDecoder().raw_decode(data)[0]
+    total_cpu = sum(u["duration"] for u in units)
+    by_crate = {}
+    for u in units:
+        key = f'{u["name"]} {u["version"]}'
+        entry = by_crate.setdefault(key, {"crate": key, "seconds": 0.0, "parts": []})
+        entry["seconds"] += u["duration"]
+        entry["parts"].append((u["target"].strip() or "lib", u.get("mode", "")))
+    top = sorted(by_crate.values(), key=lambda e: -e["seconds"])[:12]
+    for entry in top:
+        entry["seconds"] = round(entry["seconds"], 2)
+        entry["share"] = round(entry["seconds"] / total_cpu, 3)
+        entry["parts"] = sorted({p for p, _ in entry["parts"]})
+    wall = float(end) - float(start)
+    report = re.search(r"Total time:</td><td>([^<]*)", html)
+    return {
+        "build": name,
+        "wall_seconds": round(wall, 1),
+        "cargo_total_time": report.group(1) if report else None,
+        "units": len(units),
+        "crates": len(by_crate),
+        "summed_unit_seconds": round(total_cpu, 1),
+        "slowest": top,
+        "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def load(name):
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def fmt_int(x):
+    return f"{x:,.0f}"
+
+
+def pct(x):
+    return f"{x * 100:+.1f} %"
+
+
+def esc(text):
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+COLORS = {"generated": "#2b6cb0", "reqwest": "#718096", "hyper": "#38a169"}
+
+
+def svg_per_call(instr, allocs, wall):
+    """Three panels of horizontal bars: instructions, allocations, wall time per call."""
+    panels = [
+        ("CPU instructions per call", lambda c: instr["clients"][c]["client_per_call"],
+         lambda c: instr["clients"][c]["server_per_call"], lambda v: f"{v:,.0f}"),
+        ("heap allocations per call", lambda c: allocs[c]["client_allocs_per_call"], None, lambda v: f"{v:.1f}"),
+        ("median wall time per call (µs)", lambda c: wall["clients"][c]["median_ns_per_call"] / 1000, None,
+         lambda v: f"{v:.1f}"),
+    ]
+    width, panel_h, label_w, bar_h = 760, 120, 190, 22
+    height = 30 + panel_h * len(panels) + 30
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           '<text x="10" y="20" font-size="14" font-weight="bold">Per call: the same '
+           'aid_auth_mfa_challenge_post on loopback (client side; server excluded)</text>']
+    for p, (title, value, extra, show) in enumerate(panels):
+        top = 40 + p * panel_h
+        out.append(f'<text x="10" y="{top + 4}" font-weight="bold">{esc(title)}</text>')
+        vmax = max(value(c) + (extra(c) if extra else 0) for c in CLIENTS)
+        scale = (width - label_w - 90) / vmax
+        for i, c in enumerate(CLIENTS):
+            y = top + 14 + i * (bar_h + 6)
+            v = value(c)
+            out.append(f'<text x="10" y="{y + 15}">{esc(SHORT[c])}</text>')
+            out.append(f'<rect x="{label_w}" y="{y}" width="{v * scale:.1f}" height="{bar_h}" fill="{COLORS[c]}"/>')
+            end = label_w + v * scale
+            if extra:
+                e = extra(c)
+                out.append(f'<rect x="{end:.1f}" y="{y}" width="{e * scale:.1f}" height="{bar_h}" '
+                           f'fill="{COLORS[c]}" fill-opacity="0.25"/>')
+                end += e * scale
+            out.append(f'<text x="{end + 6:.1f}" y="{y + 15}">{esc(show(v))}</text>')
+    out.append(f'<text x="10" y="{height - 10}" fill="#555">Light segment: the loopback server\'s '
+               'share of the instructions (same for all three). Bars of a panel share one scale.</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def svg_expansion(expand, expand_instr):
+    """Expansion time and instructions against N, log-log, with the target line."""
+    width, height = 640, 420
+    left, right, top, bottom = 70, 20, 40, 60
+    sizes = [e["n"] for e in expand]
+    xs_min, xs_max = 1, 1000
+    ys_min, ys_max = 0.01, 10000.0  # milliseconds
+
+    import math
+
+    def x(n):
+        return left + (math.log10(n) - math.log10(xs_min)) / (math.log10(xs_max) - math.log10(xs_min)) * (
+            width - left - right)
+
+    def y(ms):
+        return height - bottom - (math.log10(ms) - math.log10(ys_min)) / (
+            math.log10(ys_max) - math.log10(ys_min)) * (height - top - bottom)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           '<text x="10" y="20" font-size="14" font-weight="bold">#[api] expansion time against '
+           'endpoint count (log-log)</text>']
+    for decade in range(-2, 5):
+        ms = 10.0 ** decade
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" stroke="#eee"/>')
+        out.append(f'<text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms:g}</text>')
+    for n in [1, 10, 100, 1000]:
+        out.append(f'<line x1="{x(n):.1f}" x2="{x(n):.1f}" y1="{top}" y2="{height - bottom}" stroke="#eee"/>')
+        out.append(f'<text x="{x(n):.1f}" y="{height - bottom + 16}" text-anchor="middle">{n}</text>')
+    out.append(f'<text x="{(left + width - right) / 2}" y="{height - 18}" text-anchor="middle">'
+               'endpoints in the trait (N)</text>')
+    out.append(f'<text x="16" y="{(top + height - bottom) / 2}" transform="rotate(-90 16 '
+               f'{(top + height - bottom) / 2})" text-anchor="middle">milliseconds</text>')
+    # Target: 2 ms per endpoint + 30 ms.
+    pts = " ".join(f"{x(n):.1f},{y(2 * n + 30):.1f}" for n in [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000])
+    out.append(f'<polyline points="{pts}" fill="none" stroke="#c53030" stroke-dasharray="6 4"/>')
+    out.append(f'<text x="{x(12):.1f}" y="{y(2 * 12 + 30) - 8:.1f}" fill="#c53030">target: 2 ms × N + 30 ms</text>')
+    # Measured medians.
+    series = [(e["n"], e["median_ms"]) for e in expand]
+    pts = " ".join(f"{x(n):.1f},{y(ms):.1f}" for n, ms in series)
+    out.append(f'<polyline points="{pts}" fill="none" stroke="{COLORS["generated"]}" stroke-width="2"/>')
+    for n, ms in series:
+        out.append(f'<circle cx="{x(n):.1f}" cy="{y(ms):.1f}" r="4" fill="{COLORS["generated"]}"/>')
+        out.append(f'<text x="{x(n) + 8:.1f}" y="{y(ms) + 16:.1f}">{ms:.2f} ms</text>')
+    # Proportional reference through N = 10.
+    ref = next((ms for n, ms in series if n == 10), None)
+    if ref:
+        pts = " ".join(f"{x(n):.1f},{y(ref * n / 10):.1f}" for n in [1, 1000])
+        out.append(f'<polyline points="{pts}" fill="none" stroke="#999" stroke-dasharray="2 3"/>')
+    out.append(f'<text x="{left + 8}" y="{top + 14}" fill="{COLORS["generated"]}">measured median '
+               '(proc-macro2 entry, outside rustc)</text>')
+    out.append(f'<text x="{left + 8}" y="{top + 30}" fill="#777">dotted: proportional to N through N = 10</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def render():
+    m = load("machine")
+    verify = load("verify")
+    instr = load("instructions")
+    allocs = load("allocs")
+    wall = load("wall")
+    expand = load("expand")
+    expand_instr = load("expand-instructions")
+    builds = load("clean-builds")
+    PLOTS.mkdir(exist_ok=True)
+    (PLOTS / "per-call.svg").write_text(svg_per_call(instr, allocs, wall) + "\n")
+    (PLOTS / "expansion.svg").write_text(svg_expansion(expand, expand_instr) + "\n")
+
+    ref_i = instr["clients"]["reqwest"]["client_per_call"]
+    ref_a = allocs["reqwest"]["client_allocs_per_call"]
+    L = []
+    w = L.append
+    w("# Benchmarks")
+    w("")
+    w("Does the `#[api]`-generated client cost anything over what one would write by hand, and does the "
+      "macro slow builds? Everything here is regenerated by one command, which takes about three minutes:")
+    w("")
+    w("```sh")
+    w("bench/run.sh                  # measure, then rewrite this file and bench/plots/*.svg")
+    w("bench/run.sh --clean-builds   # the same plus the clean-build timings (~15 more minutes)")
+    w("```")
+    w("")
+    w("It needs valgrind, rustfmt and python3 (standard library only). Raw results are in "
+      "`bench/results/`; `bench/run.sh --report-only` re-renders from them. The benchmark code is the "
+      "unpublished `bench/` crate (`dintero-auth-bench`); CI compiles it (`cargo bench --no-run`) but does "
+      "not run it.")
+    w("")
+    w("## Machine")
+    w("")
+    w(f"- {m['cpus']} × {m['cpu_model']}, {m['memory_gib']} GiB, Linux {m['kernel']} — a shared machine "
+      f"(load average {' / '.join(m['load_average_at_start'])} when the run started)")
+    w(f"- {m['rustc']}; {m['valgrind']}; {m['rustfmt']}")
+    w("- " + ", ".join(f"{k} {v}" for k, v in m["crates"].items()))
+    w(f"- measured {m['date_utc']} UTC; release profile")
+    w("")
+    w("## Runtime cost per call")
+    w("")
+    w("Three clients make the identical `aid_auth_mfa_challenge_post` call (`POST "
+      "/v1/accounts/P00000000/auth/mfa/challenge`, a 250-byte bearer token, an 84-byte JSON body, an "
+      "83-byte JSON answer decoded into `ChallengeResponse`) to a hyper HTTP/1.1 server on 127.0.0.1. "
+      "Server and clients run as tasks on one current-thread tokio runtime, so no thread hand-off "
+      "blurs the numbers.")
+    w("")
+    w(f"1. **{LABELS['generated']}** — `ChallengeApiClient` from `dintero-auth`, default settings.")
+    w(f"2. **{LABELS['reqwest']}** — the same reqwest build (rustls, same timeouts, no redirects, "
+      "same `Accept` default header and `User-Agent`), a pre-parsed `Url` with the segments pushed, "
+      "`bearer_auth`, `.json(&body)`, `.send()`, `error_for_status`, `.json()`.")
+    w(f"3. **{LABELS['hyper']}** — `hyper::client::conn::http1` on one kept connection; no timeout, "
+      "no percent-encoding, no pool.")
+    w("")
+    same = "yes" if verify["identical"] else "**NO**"
+    w(f"The harness checks that all three send the identical request before measuring (`per_call verify`): "
+      f"identical method, target, body, header names and `Authorization`, `Content-Type`, `Accept`, "
+      f"`User-Agent`, `Content-Length` values — **{same}**. Headers sent: "
+      f"`{', '.join(verify['clients']['generated']['headers'])}`.")
+    w("")
+    w("![per-call comparison](bench/plots/per-call.svg)")
+    w("")
+    w("| client | instructions / call | vs reqwest | incl. server | allocations / call | bytes / call | "
+      "wall µs / call | wall ratio to reqwest: median (quartiles) |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for c in CLIENTS:
+        i = instr["clients"][c]
+        a = allocs[c]
+        wc = wall["clients"][c]
+        w(f"| {LABELS[c]} | {fmt_int(i['client_per_call'])} | {pct(i['client_per_call'] / ref_i - 1)} | "
+          f"{fmt_int(i['total_per_call'])} | {a['client_allocs_per_call']:.1f} | {fmt_int(a['client_bytes_per_call'])} | "
+          f"{wc['median_ns_per_call'] / 1000:.1f} | {wc['median_ratio_to_reqwest']:.3f} "
+          f"({wc['quartile_ratios'][0]:.3f}–{wc['quartile_ratios'][1]:.3f}) |")
+    w("")
+    g_i = instr["clients"]["generated"]["client_per_call"]
+    g_a = allocs["generated"]["client_allocs_per_call"]
+    g_w = wall["clients"]["generated"]["median_ratio_to_reqwest"]
+    ok = lambda b: "met" if b else "**missed**"
+    w("Targets against hand-written reqwest:")
+    w("")
+    w(f"- instructions ≤ +3 %: {pct(g_i / ref_i - 1)} — {ok(g_i <= ref_i * 1.03)}")
+    w(f"- allocations ≤ reqwest: {g_a:.1f} vs {ref_a:.1f} — {ok(g_a <= ref_a)}")
+    w(f"- wall ratio ≤ 1.05: median {g_w:.3f} — {ok(g_w <= 1.05)}")
+    w("")
+    w("How each figure is taken:")
+    w("")
+    w(f"- **Instructions**: the bench binary runs one client per process under `valgrind --tool=callgrind`, "
+      f"with {instr['calls'][0]} and {instr['calls'][1]} calls after 100 warm-up calls; per call = "
+      f"(I({instr['calls'][1]}) − I({instr['calls'][0]})) / {instr['calls'][1] - instr['calls'][0]}, so "
+      "start-up (runtime, TLS roots, connecting) cancels. Every server task is polled through one "
+      "never-inlined function; its inclusive cost is the *server* share, subtracted to give the client side "
+      "(which includes the tokio runtime's scheduling for the client). Deterministic: repeated runs agree "
+      "to a few instructions.")
+    w("- **Allocations and bytes**: a counting `#[global_allocator]` around `System`; 2,000 calls per client "
+      "after 100 warm-up calls, allocations made while a server task is polled booked to the server "
+      "(server per call: " + ", ".join(
+          f"{SHORT[c]} {allocs[c]['server_allocs_per_call']:.1f}" for c in CLIENTS) +
+      "). A `realloc` counts as one allocation of its new size.")
+    w(f"- **Wall time**: {wall['rounds']} rounds of {wall['calls_per_round']} calls per client, the order of "
+      "the clients rotating each round; each round's time is divided by hand-written reqwest's in the same "
+      "round, and the median of those ratios is reported with its quartiles. Short rounds (a few ms) "
+      "are seldom interrupted by the shared machine's other work, and a ratio within one round cancels "
+      "slow moments; the µs figures still move between runs, the ratios much less.")
+    w("")
+    w("### What was changed in the runtime, and why")
+    w("")
+    w("The first measurement, before any change, had the generated client at +2.8 % instructions "
+      "(82,696 vs 80,455 client-side per call), 63 allocations per call against reqwest's 57, and a wall "
+      "ratio of about 1.06. Callgrind's per-function difference against hand-written reqwest showed three "
+      "costs that hand-written code does not pay, all in `client/src/call.rs`:")
+    w("")
+    w("1. **The per-request timeout.** Every call set `Request::timeout_mut()` to the client's timeout. "
+      "reqwest keeps that in the request's `Extensions`, a freshly allocated type map (two allocations and "
+      "hashing per call), while the reqwest client was already built with the same timeout. Now the "
+      "request carries a timeout only when `CallOptions` overrides it; the effective timeout is unchanged.")
+    w("2. **Copying the request for connect retries.** With retries on (the default), the first attempt "
+      "cloned the URL, the whole header map and the body handle, in case the connect failed. Now "
+      "`Authorization` and `Content-Type` are kept apart and added to each attempt's request, so an attempt "
+      "that may be retried copies only the URL and the (usually empty) extra headers, and the last attempt "
+      "copies nothing. The header map sent is the same as before (a unit test checks both attempt kinds).")
+    w("3. **Copying the response headers.** They were cloned out of the response although nothing reads "
+      "them afterwards; now they are taken.")
+    w("")
+    w("No generated code changed. The remaining difference from hand-written reqwest is in the other "
+      "direction: the generated client formats the `Authorization` value once at `build()` where "
+      "`bearer_auth` formats it on every call.")
+    w("")
+    w("## Compile-time cost")
+    w("")
+    w("### Expansion")
+    w("")
+    w("`bench/benches/expand.rs` compiles the macro's pipeline modules into itself (a proc-macro crate can "
+      "export nothing but macros) and calls `expand::api`, the `proc_macro2` entry the macro uses, on traits "
+      "of N endpoints cycling through ten shapes (every verb; path, query, header, JSON body and form "
+      "parameters; plain, `()`, `ApiResponse<T>` and `ApiResponse<()>` answers; a doc comment each). Time is "
+      "the median of many runs (at least 5, about 2 s per N); instructions are one expansion under callgrind "
+      "(`--toggle-collect=*expand::api*`); lines are the non-blank lines of the output after `rustfmt` "
+      "(default settings).")
+    w("")
+    w("![expansion time against N](bench/plots/expansion.svg)")
+    w("")
+    w("| N | median ms | ms / endpoint | target ms (2 × N + 30) | instructions | instructions / endpoint | "
+      "output tokens | lines after rustfmt | lines / endpoint | the trait itself, lines |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for e in expand:
+        n = e["n"]
+        ins = expand_instr.get(str(n)) if expand_instr else None
+        w(f"| {n} | {e['median_ms']:.3f} | {e['median_ms'] / n:.4f} | {2 * n + 30} | "
+          f"{fmt_int(ins) if ins else '-'} | {fmt_int(ins / n) if ins else '-'} | {fmt_int(e['output_tokens'])} | "
+          f"{fmt_int(e['rustfmt_lines'])} | {e['rustfmt_lines'] / n:.1f} | {fmt_int(e['input_rustfmt_lines'])} |")
+    w("")
+    by_n = {e["n"]: e for e in expand}
+    if 10 in by_n and 500 in by_n:
+        t_ratio = by_n[500]["median_ms"] / by_n[10]["median_ms"]
+        i_ratio = expand_instr["500"] / expand_instr["10"] if expand_instr else float("nan")
+        marginal = (by_n[500]["rustfmt_lines"] - by_n[10]["rustfmt_lines"]) / 490
+        per_ep_worst = max(e["median_ms"] / e["n"] for e in expand)
+        fixed = by_n[1]["median_ms"] if 1 in by_n else float("nan")
+        w(f"- Time per endpoint ≤ 2 ms: worst {per_ep_worst:.3f} ms — {ok(per_ep_worst <= 2)}; fixed cost "
+          f"(N = 1) {fixed:.3f} ms ≤ 30 ms — {ok(fixed <= 30)}.")
+        w(f"- Growth, N = 500 against N = 10 (50 would be exactly linear): instructions × {i_ratio:.1f}, "
+          f"median time × {t_ratio:.1f}. The instruction count is the machine-independent measure and is "
+          "linear; wall time grows a little faster at N = 500 because the token trees no longer fit in the "
+          "CPU caches, and it moves with the shared machine's load.")
+        w(f"- Lines per endpoint ≤ 120: {by_n[500]['rustfmt_lines'] / 500:.1f} at N = 500, "
+          f"{marginal:.1f} per added endpoint — {ok(marginal <= 120)}. The output includes the rewritten "
+          "trait (the user's own declaration, last column) and about 40 lines of client type per trait.")
+    w("")
+    w("These are the macro's own costs. Inside rustc the same code runs against the compiler's token "
+      "bridge, which is slower than proc-macro2's stand-alone tokens, and rustc then type-checks the "
+      "output; the clean-build numbers below show what that amounts to for this workspace.")
+    w("")
+    w("### Clean builds")
+    w("")
+    if builds:
+        w("Debug profile, `cargo build --locked --timings` in a fresh target directory, crates already "
+          f"downloaded (`bench/clean-builds.sh`, run once on {m['cpus']} cores; not part of CI).")
+        w("")
+        w("| build | wall time | crates | compile units | summed unit time |")
+        w("|---|---:|---:|---:|---:|")
+        for b in builds:
+            w(f"| `{b['build']}` | {b['wall_seconds']:.1f} s | {b['crates']} | {b['units']} | "
+              f"{b['summed_unit_seconds']:.1f} s |")
+        w("")
+        for b in builds:
+            w(f"Slowest crates, `{b['build']}` (share of summed unit time):")
+            w("")
+            w("| crate | seconds | share |")
+            w("|---|---:|---:|")
+            for s in b["slowest"][:10]:
+                w(f"| {s['crate']} ({', '.join(s['parts'])}) | {s['seconds']:.2f} | {s['share'] * 100:.1f} % |")
+            w("")
+    else:
+        w("Not measured yet: run `bench/run.sh --clean-builds`.")
+        w("")
+    L.append("")
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(L).rstrip("\n") + "\n")
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "machine":
+        print(json.dumps(machine(), indent=2))
+    elif cmd == "instructions":
+        print(json.dumps(instructions(*args), indent=2))
+    elif cmd == "expand-instructions":
+        print(json.dumps(expand_instructions(args[0], args[1:]), indent=2))
+    elif cmd == "timings":
+        print(json.dumps(timings(*args), indent=2))
+    elif cmd == "render":
+        render()
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

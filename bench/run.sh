@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every benchmark and regenerates BENCHMARKS.md and the plots in bench/plots/.
+#
+#   bench/run.sh                   measure (about 3 minutes on 2 cores), then write the report
+#   bench/run.sh --clean-builds    also time clean builds (bench/clean-builds.sh, ~15 minutes)
+#   bench/run.sh --report-only     rewrite BENCHMARKS.md from bench/results/*.json
+#
+# Needs the Rust toolchain, valgrind, rustfmt and python3 (standard library only). Builds go to
+# $CARGO_TARGET_DIR if set, else target/. Raw results are kept in bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+results=bench/results
+mkdir -p "$results"
+
+clean_builds=false
+measure=true
+for arg in "$@"; do
+    case "$arg" in
+        --clean-builds) clean_builds=true ;;
+        --report-only) measure=false ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+if $measure; then
+    echo "== building the benchmarks (release)"
+    executables=$(cargo bench -p dintero-auth-bench --no-run --locked --message-format=json \
+        | python3 -c '
+import json, sys
+for line in sys.stdin:
+    msg = json.loads(line)
+    if msg.get("reason") == "compiler-artifact" and msg.get("executable") and "bench" in msg["target"]["kind"]:
+        print(msg["target"]["name"], msg["executable"])')
+    per_call=$(awk '$1 == "per_call" {print $2}' <<<"$executables")
+    expand=$(awk '$1 == "expand" {print $2}' <<<"$executables")
+
+    echo "== machine"
+    python3 bench/report.py machine > "$results/machine.json"
+
+    echo "== the three clients send the identical request"
+    "$per_call" verify > "$results/verify.json"
+
+    echo "== instructions per call (callgrind, 2000 and 4000 calls per client)"
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    for client in generated reqwest hyper; do
+        for calls in 2000 4000; do
+            valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.out" \
+                "$per_call" calls "$client" "$calls" 2>/dev/null
+            # The server's share: the inclusive cost of the wrapper every server poll goes through.
+            callgrind_annotate --inclusive=yes --threshold=100 "$work/$client.$calls.out" \
+                > "$work/$client.$calls.txt"
+        done
+    done
+    python3 bench/report.py instructions "$work" 2000 4000 > "$results/instructions.json"
+
+    echo "== allocations per call"
+    "$per_call" allocs 2000 > "$results/allocs.json"
+
+    echo "== wall time, 100 interleaved rounds of 50 calls per client"
+    "$per_call" wall 100 50 > "$results/wall.json"
+
+    echo "== expansion time and size, N = 1, 10, 100, 500"
+    "$expand" 1 10 100 500 > "$results/expand.json"
+    for n in 1 10 100 500; do
+        valgrind --tool=callgrind --callgrind-out-file="$work/expand.$n.out" \
+            --toggle-collect='*expand::api*' "$expand" once "$n" 2>/dev/null
+    done
+    python3 bench/report.py expand-instructions "$work" 1 10 100 500 > "$results/expand-instructions.json"
+fi
+
+if $clean_builds; then
+    bench/clean-builds.sh > "$results/clean-builds.json"
+fi
+
+python3 bench/report.py render
+echo "== wrote BENCHMARKS.md and bench/plots/"
