@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark and regenerates BENCHMARKS.md and the plots in bench/plots/.
 #
-#   bench/run.sh                   measure (about 3 minutes on 2 cores), then write the report
+#   bench/run.sh                   measure (a few minutes on 2 cores), then write the report
 #   bench/run.sh --clean-builds    also time clean builds (bench/clean-builds.sh, ~15 minutes)
 #   bench/run.sh --report-only     rewrite BENCHMARKS.md from bench/results/*.json
 #
@@ -40,25 +40,28 @@ for line in sys.stdin:
     echo "== the three clients send the identical request"
     "$per_call" verify > "$results/verify.json"
 
-    echo "== instructions per call (callgrind, 2000 and 4000 calls per client)"
+    echo "== instructions per call (callgrind, 2000 and 4000 calls per client, 3 runs each)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
-    for client in generated reqwest hyper; do
-        for calls in 2000 4000; do
-            valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.out" \
-                "$per_call" calls "$client" "$calls" 2>/dev/null
-            # The server's share: the inclusive cost of the wrapper every server poll goes through.
-            callgrind_annotate --inclusive=yes --threshold=100 "$work/$client.$calls.out" \
-                > "$work/$client.$calls.txt"
+    for run in 1 2 3; do
+        for client in generated reqwest hyper; do
+            for calls in 2000 4000; do
+                valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.$run.out" \
+                    "$per_call" calls "$client" "$calls" 2>/dev/null
+                # The server's share: the inclusive cost of the wrapper every server poll goes through.
+                callgrind_annotate --inclusive=yes --threshold=100 "$work/$client.$calls.$run.out" \
+                    > "$work/$client.$calls.$run.txt"
+            done
         done
     done
-    python3 bench/report.py instructions "$work" 2000 4000 > "$results/instructions.json"
+    python3 bench/report.py instructions "$work" 2000 4000 3 > "$results/instructions.json"
 
     echo "== allocations per call"
     "$per_call" allocs 2000 > "$results/allocs.json"
 
-    echo "== wall time, 100 interleaved rounds of 50 calls per client"
-    "$per_call" wall 100 50 > "$results/wall.json"
+    echo "== wall time, 600 interleaved rounds of 50 calls per client, and the A/A control"
+    "$per_call" wall 600 50 > "$results/wall.json"
+    "$per_call" wall 600 50 control > "$results/wall-control.json"
 
     echo "== expansion time and size, N = 1, 10, 100, 500"
     "$expand" 1 10 100 500 > "$results/expand.json"

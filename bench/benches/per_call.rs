@@ -6,6 +6,8 @@
 //! per_call calls <client> <n>     100 warm-up calls, then n calls (run under callgrind)
 //! per_call allocs <n>             steady-state allocations per call, each client (JSON out)
 //! per_call wall <rounds> <n>      interleaved rounds of n calls per client (JSON out)
+//! per_call wall <rounds> <n> control   the same with hand-written reqwest in the generated
+//!                                 client's place too: the harness's own bias (A/A test)
 //! per_call [--bench]              a quick human-readable run of all of the above
 //! ```
 //!
@@ -31,7 +33,7 @@ enum Mode {
     Verify,
     Calls(Which, usize),
     Allocs(usize),
-    Wall { rounds: usize, calls: usize },
+    Wall { rounds: usize, calls: usize, control: bool },
     Quick,
 }
 
@@ -43,7 +45,10 @@ fn parse_args() -> Option<Mode> {
         ["verify"] => Mode::Verify,
         ["calls", client, n] => Mode::Calls(Which::parse(client)?, number(n)?),
         ["allocs", n] => Mode::Allocs(number(n)?),
-        ["wall", rounds, n] => Mode::Wall { rounds: number(rounds)?, calls: number(n)? },
+        ["wall", rounds, n] => Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: false },
+        ["wall", rounds, n, "control"] => {
+            Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: true }
+        }
         [] => Mode::Quick,
         _ => return None,
     })
@@ -52,7 +57,7 @@ fn parse_args() -> Option<Mode> {
 fn main() -> ExitCode {
     let Some(mode) = parse_args() else {
         eprintln!(
-            "usage: per_call [verify | calls <generated|reqwest|hyper> <n> | allocs <n> | wall <rounds> <n>]"
+            "usage: per_call [verify | calls <generated|reqwest|hyper> <n> | allocs <n> | wall <rounds> <n> [control]]"
         );
         return ExitCode::from(2);
     };
@@ -69,7 +74,7 @@ fn main() -> ExitCode {
             }
             Mode::Calls(which, n) => calls(which, n).await,
             Mode::Allocs(n) => println!("{:#}", allocs(n).await),
-            Mode::Wall { rounds, calls } => println!("{:#}", wall(rounds, calls).await),
+            Mode::Wall { rounds, calls, control } => println!("{:#}", wall(rounds, calls, control).await),
             Mode::Quick => return quick().await,
         }
         ExitCode::SUCCESS
@@ -160,25 +165,32 @@ async fn allocs(n: usize) -> Value {
     Value::Object(out)
 }
 
-/// Interleaved rounds: each round times `calls` calls of every client, in an order that rotates
-/// from round to round; each client's ratio to hand-written reqwest is taken per round, so a
-/// slow moment of the machine affects both sides of a ratio alike.
-async fn wall(rounds: usize, calls: usize) -> Value {
+/// Interleaved rounds: each round times `calls` calls of every client; each client's ratio to
+/// hand-written reqwest is taken per round, so a slow moment of the machine affects both sides of
+/// a ratio alike. The order cycles through all six permutations, so every client runs after
+/// every other equally often, and one untimed call precedes each timed block: a client that
+/// always ran right after the other reqwest-based one would find more of its code in the caches.
+/// (Measured with reqwest in two slots, these two steps bring the slot bias from about 2 % to
+/// the noise.)
+async fn wall(rounds: usize, calls: usize, control: bool) -> Value {
     let server = Server::start().await;
     let body = body();
     let mut clients = Vec::new();
     for which in Which::ALL {
-        let mut client = AnyClient::new(which, &server).await;
+        // The A/A control measures a second hand-written client in the generated one's place.
+        let built = if control && which == Which::Generated { Which::HandWritten } else { which };
+        let mut client = AnyClient::new(built, &server).await;
         for _ in 0..WARM_UP_CALLS {
             black_box(client.call(&body).await);
         }
         clients.push((which, client));
     }
+    const ORDERS: [[usize; 3]; 6] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
     let mut nanos = vec![Vec::with_capacity(rounds); clients.len()];
     for round in 0..rounds {
-        for k in 0..clients.len() {
-            let index = (round + k) % clients.len();
+        for index in ORDERS[round % ORDERS.len()] {
             let client = &mut clients[index].1;
+            black_box(client.call(black_box(&body)).await);
             let started = Instant::now();
             for _ in 0..calls {
                 black_box(client.call(black_box(&body)).await);
@@ -200,7 +212,7 @@ async fn wall(rounds: usize, calls: usize) -> Value {
             }),
         );
     }
-    json!({ "rounds": rounds, "calls_per_round": calls, "clients": out })
+    json!({ "rounds": rounds, "calls_per_round": calls, "control": control, "clients": out })
 }
 
 fn median(values: &[f64]) -> f64 {
@@ -225,7 +237,7 @@ async fn quick() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let allocs = allocs(1000).await;
-    let wall = wall(20, 50).await;
+    let wall = wall(24, 50, false).await;
     println!(
         "{:<10} {:>14} {:>14} {:>12} {:>16}",
         "client", "allocs/call", "bytes/call", "µs/call", "ratio to reqwest"
