@@ -147,6 +147,7 @@ def timings(name, start, end, html_path):
         "crates": len(by_crate),
         "summed_unit_seconds": round(total_cpu, 1),
         "slowest": top,
+        "all_crates": {e["crate"]: round(e["seconds"], 2) for e in by_crate.values()},
         "load_average_after": Path("/proc/loadavg").read_text().split()[:3],
     }
 
@@ -296,7 +297,7 @@ def render():
     w("")
     w("```sh")
     w("bench/run.sh                  # measure, then rewrite this file and bench/plots/*.svg")
-    w("bench/run.sh --clean-builds   # the same plus the clean-build timings (~15 more minutes)")
+    w("bench/run.sh --clean-builds   # the same plus the clean-build timings (about 2 more minutes)")
     w("```")
     w("")
     w("It needs valgrind, rustfmt and python3 (standard library only). Raw results are in "
@@ -394,7 +395,8 @@ def render():
     w("")
     w("### What was changed in the runtime, and why")
     w("")
-    w("The first measurement, before any change, had the generated client at +2.8 % instructions "
+    w("The first measurement, before any change (one pair of callgrind runs per client, and a short wall run "
+      "with the earlier, unbalanced client order), had the generated client at +2.8 % instructions "
       "(82,696 vs 80,455 client-side per call), 63 allocations per call against reqwest's 57, and a wall "
       "ratio of about 1.06. Callgrind's per-function difference against hand-written reqwest showed three "
       "costs that hand-written code does not pay, all in `client/src/call.rs`:")
@@ -466,12 +468,26 @@ def render():
         w("Debug profile, `cargo build --locked --timings` in a fresh target directory, crates already "
           f"downloaded (`bench/clean-builds.sh`, run once on {m['cpus']} cores; not part of CI).")
         w("")
-        w("| build | wall time | crates | compile units | summed unit time |")
-        w("|---|---:|---:|---:|---:|")
+        w("| build | wall time | crates | compile units | summed unit time | load average after (1 / 5 / 15 min) |")
+        w("|---|---:|---:|---:|---:|---:|")
         for b in builds:
             w(f"| `{b['build']}` | {b['wall_seconds']:.1f} s | {b['crates']} | {b['units']} | "
-              f"{b['summed_unit_seconds']:.1f} s |")
+              f"{b['summed_unit_seconds']:.1f} s | {' / '.join(b['load_average_after'])} |")
         w("")
+        w("Other sessions share the machine, so build times move with its load: repeated runs of the "
+          "workspace build varied by about 20 %.")
+        w("")
+        macro_build = next((b for b in builds if b["build"] == "dintero-auth-macros"), None)
+        workspace = next((b for b in builds if b["build"] == "workspace"), None)
+        if macro_build and workspace and "all_crates" in workspace:
+            macro_crates = set(macro_build["all_crates"])
+            macro_seconds = sum(v for k, v in workspace["all_crates"].items() if k in macro_crates)
+            w(f"In the workspace build, the macro and its own dependencies ({', '.join(sorted(macro_crates))}) "
+              f"account for {macro_seconds:.1f} s of the {workspace['summed_unit_seconds']:.1f} s summed unit "
+              f"time ({macro_seconds / workspace['summed_unit_seconds'] * 100:.0f} %); syn is also needed by "
+              "serde_derive and the other derive macros whatever the client does. The rest is the HTTP "
+              "stack: TLS (rustls, ring), tokio, h2, reqwest, hyper, plus the CLI's clap.")
+            w("")
         for b in builds:
             w(f"Slowest crates, `{b['build']}` (share of summed unit time):")
             w("")

@@ -2,7 +2,7 @@
 # Runs every benchmark and regenerates BENCHMARKS.md and the plots in bench/plots/.
 #
 #   bench/run.sh                   measure (a few minutes on 2 cores), then write the report
-#   bench/run.sh --clean-builds    also time clean builds (bench/clean-builds.sh, ~15 minutes)
+#   bench/run.sh --clean-builds    also time clean builds (bench/clean-builds.sh, about 2 minutes)
 #   bench/run.sh --report-only     rewrite BENCHMARKS.md from bench/results/*.json
 #
 # Needs the Rust toolchain, valgrind, rustfmt and python3 (standard library only). Builds go to
