@@ -237,7 +237,7 @@ async fn quick() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let allocs = allocs(1000).await;
-    let wall = wall(24, 50, false).await;
+    let wall = wall(120, 50, false).await;
     println!(
         "{:<10} {:>14} {:>14} {:>12} {:>16}",
         "client", "allocs/call", "bytes/call", "µs/call", "ratio to reqwest"
