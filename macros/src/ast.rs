@@ -13,9 +13,9 @@ use quote::{format_ident, ToTokens};
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{
-    Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, LitStr, Pat, PatType, Path,
-    PathArguments, Receiver, ReceiverKind, ReturnType, Safety, Token, TraitItem, TraitItemFn, Type,
-    TypeParamBound, Visibility,
+    AttrStyle, Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, LitStr, Pat,
+    PatType, Path, PathArguments, Receiver, ReceiverKind, ReturnType, Safety, Token, TraitItem, TraitItemFn,
+    Type, TypeParamBound, Visibility,
 };
 
 pub(crate) struct Api {
@@ -173,7 +173,7 @@ impl Api {
         Api {
             krate: args.krate,
             client,
-            attrs: item.attrs,
+            attrs: outer(item.attrs),
             vis: item.vis,
             unsafety: item.unsafety,
             ident: item.ident,
@@ -188,7 +188,7 @@ impl Api {
 impl Endpoint {
     fn from_syn(method: TraitItemFn, errors: &mut Errors) -> Endpoint {
         let before = errors.len();
-        let (verbs, attrs) = attr::method_attrs(method.attrs, errors);
+        let (verbs, attrs) = attr::method_attrs(outer(method.attrs), errors);
         let sig = method.sig;
 
         let verb = match verbs.len() {
@@ -294,6 +294,18 @@ impl Endpoint {
     }
 }
 
+/// syn files the inner attributes of a trait body (`trait T { #![allow(x)] }`) or of a method's
+/// default body with the item's own. The output re-emits them all in front of the item, where an
+/// inner attribute is a syntax error; as outer attributes they mean the same (they apply to the
+/// item either way) and `#[cfg]` forwarding to the client sees them too. Found by the property
+/// tests.
+fn outer(mut attrs: Vec<Attribute>) -> Vec<Attribute> {
+    for attr in &mut attrs {
+        attr.style = AttrStyle::Outer;
+    }
+    attrs
+}
+
 /// Lifetime parameters are harmless: they are copied to the impl as written. Type and const
 /// parameters (and `where` clauses, which only make sense with them) are rejected: an endpoint is
 /// one concrete HTTP contract, and its shim should not be instantiated per caller type.
@@ -392,7 +404,7 @@ impl Response {
 
 /// The `N` type arguments of `ty` when its last path segment is `name<T1, .., TN>`.
 fn generic_types<'a, const N: usize>(ty: &'a Type, name: &str) -> Option<[&'a Type; N]> {
-    let Type::Path(path) = ty else { return None };
+    let Type::Path(path) = peel(ty) else { return None };
     let last = path.path.segments.last()?;
     if last.ident != name {
         return None;
@@ -412,9 +424,18 @@ fn generic_types<'a, const N: usize>(ty: &'a Type, name: &str) -> Option<[&'a Ty
 }
 
 fn is_unit(ty: &Type) -> bool {
+    matches!(peel(ty), Type::Tuple(tuple) if tuple.elems.is_empty())
+}
+
+/// The type inside any parentheses and invisible groups. A `macro_rules!` fragment (`$t:ty`)
+/// reaches the macro wrapped in an invisible group, which syn keeps as `Type::Group`; without
+/// this, `-> $ret` with `$ret = Result<T, E>` was rejected as an unsupported return type and
+/// `Result<$t, E>` with `$t = ()` decoded the body as JSON instead of ignoring it. Found by the
+/// property tests.
+pub(crate) fn peel(ty: &Type) -> &Type {
     match ty {
-        Type::Tuple(tuple) => tuple.elems.is_empty(),
-        Type::Paren(paren) => is_unit(&paren.elem),
-        _ => false,
+        Type::Group(group) => peel(&group.elem),
+        Type::Paren(paren) => peel(&paren.elem),
+        _ => ty,
     }
 }

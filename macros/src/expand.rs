@@ -5,7 +5,7 @@
 //! query, header and body values, then await one of four runtime `send_*` functions. Everything
 //! that does not depend on the user's types lives in the runtime crate.
 
-use crate::ast::{Api, Endpoint, Mode, Role, Segment};
+use crate::ast::{self, Api, Endpoint, Mode, Role, Segment};
 use crate::attr;
 use crate::errors::Errors;
 use crate::valid;
@@ -286,8 +286,9 @@ fn path_param<'a>(endpoint: &'a Endpoint, placeholder: &str) -> Option<(&'a Iden
 }
 
 /// Body methods take `&T`: a shared reference parameter is passed as is, anything else borrowed.
+/// Seen through invisible groups, so a `macro_rules!` `$t:ty` expands like the type written out.
 fn by_reference(ident: &Ident, ty: &Type) -> TokenStream {
-    match ty {
+    match ast::peel(ty) {
         Type::Reference(reference) if reference.mutability.is_none() => quote!(#ident),
         _ => quote!(&#ident),
     }
@@ -316,3 +317,8 @@ fn stub(endpoint: &Endpoint) -> TokenStream {
 // a plain `mod tests;` would be looked up.
 #[path = "expand/tests.rs"]
 mod tests;
+
+// Random and mutated declarations through `api`: it never panics and always emits valid items.
+#[cfg(test)]
+#[path = "expand/property_tests.rs"]
+mod property_tests;

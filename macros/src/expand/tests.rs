@@ -452,3 +452,61 @@ fn api_args_errors_keep_defaults() {
     assert_eq!(errors, vec!["unknown argument `krate`, expected one of: `crate`, `client`"]);
     assert!(output.contains("struct TClient { __client : :: dintero_auth :: Client , }"));
 }
+
+// Found by the property tests: syn files inner attributes of the trait body (and of a method's
+// default body) with the item's own, and they used to be re-emitted in front of the item, where
+// an inner attribute is a syntax error.
+#[test]
+fn inner_attributes_become_outer() {
+    let output = api(
+        quote!(),
+        quote! {
+            pub trait T {
+                #![cfg(feature = "x")]
+                #![allow(dead_code)]
+                #[get("/a")]
+                async fn a(&self) -> Result<(), E> {
+                    #![allow(unused)]
+                }
+            }
+        },
+    );
+    let file = syn::parse2::<syn::File>(output.clone()).expect("valid items");
+    assert!(file.attrs.is_empty(), "no inner attribute in front of the output: {output}");
+    let text = output.to_string();
+    assert!(text.starts_with("# [cfg (feature = \"x\")] # [allow (dead_code)] pub trait T"));
+    // The trait's `#[cfg]` still reaches every generated item, as an outer attribute.
+    assert!(text.contains("# [cfg (feature = \"x\")] # [doc = \" Client for"));
+    assert!(text.contains("# [allow (unused)] fn a (& self)"));
+    assert!(!text.contains("# !"));
+    assert_eq!(
+        errors_of(quote!(
+            trait T {}
+        )),
+        Vec::<String>::new()
+    );
+}
+
+// Found by the property tests: `macro_rules!` fragments (`$t:ty`) arrive in invisible groups,
+// which hid `Result` and `()` from the return-type analysis.
+#[test]
+fn invisible_groups_around_types_are_transparent() {
+    let invisible = |tokens: TokenStream| proc_macro2::Group::new(proc_macro2::Delimiter::None, tokens);
+    let ret = invisible(quote!(Result<ApiResponse<Thing>, E>));
+    let unit = invisible(quote!(()));
+    let thing = invisible(quote!(&Thing));
+    let output = expand_ok(
+        quote!(),
+        quote! {
+            trait T {
+                #[get("/a")]
+                async fn a(&self) -> #ret;
+                #[post("/b")]
+                async fn b(&self, #[body] thing: #thing) -> Result<#unit, E>;
+            }
+        },
+    );
+    assert!(output.contains("__call . send_with_info :: < Thing > () . await"));
+    assert!(output.contains("__call . json (thing) ;"));
+    assert!(output.contains("__call . send_unit () . await"));
+}

@@ -20,7 +20,25 @@ macro_rules! declare {
 
 declare!(Things, u64, dintero_auth::Error);
 
+// A whole return type, or `()` inside it, from a fragment (both arrive in invisible groups).
+macro_rules! declare_returning {
+    ($name:ident, $ret:ty, $unit:ty) => {
+        #[dintero_auth::api]
+        pub trait $name {
+            #[get("/status")]
+            async fn status(&self) -> $ret;
+
+            #[delete("/things/{id}")]
+            async fn remove(&self, id: u64) -> Result<$unit, dintero_auth::Error>;
+        }
+    };
+}
+
+declare_returning!(Status, Result<dintero_auth::ApiResponse<()>, dintero_auth::Error>, ());
+
 fn main() {
     let _ = ThingsClient::get;
     let _ = ThingsClient::create;
+    let _ = StatusClient::status;
+    let _ = StatusClient::remove;
 }
