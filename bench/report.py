@@ -482,7 +482,7 @@ def render():
           f"(N = 1) {fixed:.3f} ms ≤ 30 ms — {ok(fixed <= 30)}.")
         w(f"- Growth, N = 500 against N = 10 (50 would be exactly linear): instructions × {i_ratio:.1f}, "
           f"median time × {t_ratio:.1f}. The instruction count is the machine-independent measure and is "
-          "linear; wall time grows a little faster at N = 500 because the token trees no longer fit in the "
+          "linear; wall time grows faster at N = 500, most likely because the token trees no longer fit in the "
           "CPU caches, and it moves with the shared machine's load.")
         w(f"- Lines per endpoint ≤ 120: {by_n[500]['rustfmt_lines'] / 500:.1f} at N = 500, "
           f"{marginal:.1f} per added endpoint — {ok(marginal <= 120)}. The output includes the rewritten "
