@@ -1,7 +1,6 @@
 //! Fault injection against a scripted raw-TCP server: each case checks the error the caller
 //! gets AND how many requests the server saw (issue 5's table, rows 1–14).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use dintero_auth::models::{AuthChallenge, ChallengeResponse, OobChannel, TokenRequest};
@@ -242,10 +241,7 @@ async fn tokens_with_control_characters_fail_before_sending() {
 // Row 14.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hundred_concurrent_challenges_on_one_client() {
-    let seen = std::sync::Arc::new(AtomicUsize::new(0));
-    let counter = std::sync::Arc::clone(&seen);
     let server = RawServer::start(move |_, head| {
-        counter.fetch_add(1, Ordering::SeqCst);
         // Echo the account id back as the oob_code so each caller can check it got its own answer.
         let path = String::from_utf8_lossy(head).split(' ').nth(1).unwrap_or_default().to_owned();
         let aid = path.split('/').nth(3).unwrap_or_default().to_owned();
@@ -264,7 +260,6 @@ async fn a_hundred_concurrent_challenges_on_one_client() {
     let all = futures_join_all(calls.collect());
     tokio::time::timeout(Duration::from_secs(20), all).await.expect("no deadlock");
     assert_eq!(server.count(), 100);
-    assert_eq!(seen.load(Ordering::SeqCst), 100);
 }
 
 async fn futures_join_all(handles: Vec<tokio::task::JoinHandle<()>>) {
