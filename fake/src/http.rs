@@ -26,6 +26,7 @@ use crate::errors::{ApiError, FieldError};
 use crate::faults::{FaultAction, FaultResponse};
 use crate::handlers;
 use crate::inspect::RequestRecord;
+use crate::limits::MAX_REQUEST_HEAD_BYTES;
 use crate::route::{self, Endpoint};
 use crate::state::State;
 use crate::validate;
@@ -33,6 +34,9 @@ use crate::validate;
 /// A client that sends headers or a body slower than this is cut off, so a stalled client
 /// cannot hold a connection task forever.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+// hyper panics on a read buffer under 8 KiB.
+const _: () = assert!(MAX_REQUEST_HEAD_BYTES >= 8 * 1024);
 
 /// Serves connections from `listener` until `shutdown` completes; then every open
 /// connection is dropped with the loop (the `JoinSet` aborts its tasks).
@@ -60,6 +64,10 @@ async fn serve_connection(stream: TcpStream, state: Arc<State>) {
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(READ_TIMEOUT)
+        .max_header_size(MAX_REQUEST_HEAD_BYTES)
+        // A head must fit in the read buffer, so a bigger one would only let a client that
+        // pipelines requests park more bytes per connection (hyper's default is ~400 KB).
+        .max_buf_size(MAX_REQUEST_HEAD_BYTES)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }
@@ -141,11 +149,9 @@ async fn handle(
     request: Request<Incoming>,
     state: Arc<State>,
 ) -> Result<Response<Full<Bytes>>, DroppedByFault> {
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let route = route::route(&path);
+    let route = route::route(request.uri().path());
     let endpoint = route.as_ref().map(|(endpoint, _)| *endpoint);
-    let mut record = RequestRecord { method, path, endpoint, status: None };
+    let mut record = RequestRecord::new(request.method().as_str(), request.uri().path(), endpoint);
 
     let reply = match state.faults.take(endpoint) {
         Some(FaultAction::Drop) => {

@@ -32,6 +32,23 @@
 //! default; see [`ConfigBuilder`]); time can be moved with [`FakeServer::advance_time`].
 //! More than 5 challenges per user per minute (configurable) get 429 with `Retry-After`.
 //!
+//! # Limits
+//! A standalone fake may run for days against anything, so what it reads and keeps is
+//! capped (figures for a 64-bit target):
+//! - A request head (request line and headers) over [`MAX_REQUEST_HEAD_BYTES`] (16 KiB)
+//!   gets 431 and the connection is closed; a body over
+//!   [`ConfigBuilder::max_body_bytes`] (64 KiB by default) gets 413.
+//! - The request log keeps the last [`MAX_LOGGED_REQUESTS`] (10,000) records, each with at
+//!   most [`MAX_LOGGED_METHOD_BYTES`] (32) bytes of method and [`MAX_LOGGED_PATH_BYTES`]
+//!   (256) of path, longer ones cut and marked [`RequestRecord::truncated`]: at most 344
+//!   bytes a record and under 4 MB for the whole log, whatever clients send.
+//! - Each outbox keeps the last [`MAX_OUTBOX_LEN`] (1,000) deliveries per user and channel.
+//! - An `mfa_token` or `oob_code` is forgotten an hour after it expires (until then, using
+//!   it answers `expired_…`). At most [`MAX_REMEMBERED_CODES`] (50,000) of each are kept;
+//!   issuing one more forgets the one expiring soonest, which then answers as unknown.
+//!   Issuing one costs O(log n), whatever the number kept.
+//! - A user's rate-limit history holds at most the configured number of challenges.
+//!
 //! # Default data
 //! Accounts [`TEST_ACCOUNT`] (`T00000000`) and [`PRODUCTION_ACCOUNT`] (`P00000000`), each
 //! with [`MFA_USERNAME`] / [`MFA_PASSWORD`] (MFA over SMS and e-mail) and
@@ -86,11 +103,13 @@ mod clock;
 pub mod codes;
 mod config;
 mod errors;
+mod expiring;
 mod faults;
 mod handlers;
 mod http;
 mod ids;
 mod inspect;
+mod limits;
 mod route;
 mod server;
 mod state;
@@ -104,5 +123,9 @@ pub use config::{
 };
 pub use faults::{EndpointFaults, FaultResponse, Faults};
 pub use inspect::{Delivered, RequestRecord};
+pub use limits::{
+    MAX_LOGGED_METHOD_BYTES, MAX_LOGGED_PATH_BYTES, MAX_LOGGED_REQUESTS, MAX_OUTBOX_LEN,
+    MAX_REMEMBERED_CODES, MAX_REQUEST_HEAD_BYTES,
+};
 pub use route::Endpoint;
 pub use server::{serve, FakeDintero, FakeServer};

@@ -102,8 +102,9 @@ impl FakeServer {
         self.state.clock.advance(by);
     }
 
-    /// Every binding code sent to this user over this channel, oldest first (the last 1,000
-    /// are kept). Empty for an unknown account or user.
+    /// Every binding code sent to this user over this channel, oldest first (the last
+    /// [`MAX_OUTBOX_LEN`](crate::MAX_OUTBOX_LEN), 1,000, are kept). Empty for an unknown
+    /// account or user.
     pub fn outbox(&self, aid: &str, username: &str, channel: Channel) -> Vec<Delivered> {
         self.state.outbox(aid, username, channel)
     }
@@ -113,7 +114,10 @@ impl FakeServer {
         self.outbox(aid, username, channel).pop().map(|d| d.binding_code)
     }
 
-    /// The requests answered so far, oldest first (the last 10,000 are kept).
+    /// The requests answered so far, oldest first (the last
+    /// [`MAX_LOGGED_REQUESTS`](crate::MAX_LOGGED_REQUESTS), 10,000, are kept; see the
+    /// [crate docs](crate#limits) for what each keeps). A request whose head was too large
+    /// to read is not among them.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.state.requests()
     }

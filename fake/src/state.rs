@@ -7,15 +7,13 @@ use std::time::Duration;
 
 use crate::clock::{Clock, Tick};
 use crate::config::{Channel, Config};
+use crate::expiring::ExpiringMap;
 use crate::faults::Faults;
 use crate::ids::Ids;
 use crate::inspect::{Delivered, RequestRecord};
+use crate::limits::{MAX_LOGGED_REQUESTS, MAX_OUTBOX_LEN, MAX_REMEMBERED_CODES};
 use crate::route::Endpoint;
 
-/// Bounds on what a long-running standalone fake keeps, so memory stays flat.
-const MAX_LOG: usize = 10_000;
-const MAX_OUTBOX: usize = 1_000;
-const PRUNE_ABOVE: usize = 10_000;
 /// Expired tokens and codes are kept this long (fake time) so that using one answers
 /// `expired_…` rather than `invalid_…`.
 const KEEP_EXPIRED: Duration = Duration::from_secs(60 * 60);
@@ -60,16 +58,29 @@ pub(crate) struct UserState {
     outbox: BTreeMap<Channel, VecDeque<Delivered>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Store {
     /// aid → username → user.
     accounts: HashMap<String, HashMap<String, UserState>>,
-    pub(crate) mfa_tokens: HashMap<String, MfaToken>,
+    pub(crate) mfa_tokens: ExpiringMap<MfaToken>,
     /// By `oob_code`.
-    pub(crate) challenges: HashMap<String, Challenge>,
+    pub(crate) challenges: ExpiringMap<Challenge>,
     log: VecDeque<RequestRecord>,
     total: usize,
     per_endpoint: HashMap<Endpoint, usize>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            accounts: HashMap::new(),
+            mfa_tokens: ExpiringMap::new(MAX_REMEMBERED_CODES),
+            challenges: ExpiringMap::new(MAX_REMEMBERED_CODES),
+            log: VecDeque::new(),
+            total: 0,
+            per_endpoint: HashMap::new(),
+        }
+    }
 }
 
 impl Store {
@@ -112,7 +123,7 @@ impl Store {
     pub(crate) fn deliver(&mut self, aid: &str, username: &str, channel: Channel, delivered: Delivered) {
         if let Some(user) = self.user_mut(aid, username) {
             let outbox = user.outbox.entry(channel).or_default();
-            if outbox.len() >= MAX_OUTBOX {
+            if outbox.len() >= MAX_OUTBOX_LEN {
                 outbox.pop_front();
             }
             outbox.push_back(delivered);
@@ -120,17 +131,13 @@ impl Store {
     }
 
     pub(crate) fn insert_token(&mut self, token: String, value: MfaToken, now: Tick) {
-        if self.mfa_tokens.len() >= PRUNE_ABOVE {
-            self.mfa_tokens.retain(|_, t| t.expires.saturating_add(KEEP_EXPIRED) > now);
-        }
-        self.mfa_tokens.insert(token, value);
+        let forget_at = value.expires.saturating_add(KEEP_EXPIRED);
+        self.mfa_tokens.insert(token, value, forget_at, now);
     }
 
     pub(crate) fn insert_challenge(&mut self, oob_code: String, value: Challenge, now: Tick) {
-        if self.challenges.len() >= PRUNE_ABOVE {
-            self.challenges.retain(|_, c| c.expires.saturating_add(KEEP_EXPIRED) > now);
-        }
-        self.challenges.insert(oob_code, value);
+        let forget_at = value.expires.saturating_add(KEEP_EXPIRED);
+        self.challenges.insert(oob_code, value, forget_at, now);
     }
 }
 
@@ -185,7 +192,7 @@ impl State {
         if let Some(endpoint) = record.endpoint {
             *store.per_endpoint.entry(endpoint).or_default() += 1;
         }
-        if store.log.len() >= MAX_LOG {
+        if store.log.len() >= MAX_LOGGED_REQUESTS {
             store.log.pop_front();
         }
         store.log.push_back(record);
@@ -214,6 +221,85 @@ impl State {
 mod tests {
     use super::*;
     use crate::config::{MFA_USERNAME, TEST_ACCOUNT};
+
+    const TTL: Duration = Duration::from_secs(300);
+
+    fn login_token(now: Tick) -> MfaToken {
+        MfaToken {
+            aid: TEST_ACCOUNT.into(),
+            username: MFA_USERNAME.into(),
+            stage: Stage::Login,
+            expires: now + TTL,
+            used: false,
+        }
+    }
+
+    fn challenge(now: Tick) -> Challenge {
+        Challenge {
+            mfa_token: "mfa_x".into(),
+            binding_code: "123456".into(),
+            channel: Channel::Sms,
+            expires: now + TTL,
+            used: false,
+            wrong_attempts: 0,
+        }
+    }
+
+    #[test]
+    fn expired_codes_are_forgotten_by_the_next_insert_however_few() {
+        let state = State::new(Config::default());
+        let now = state.clock.now();
+        let mut store = state.store();
+        for i in 0..5_000 {
+            store.insert_token(format!("mfa_{i}"), login_token(now), now);
+            store.insert_challenge(format!("oob_{i}"), challenge(now), now);
+        }
+        // Until an hour after expiry they are kept, to answer `expired_…`.
+        let later = now + TTL + KEEP_EXPIRED - Duration::from_secs(1);
+        store.insert_token("mfa_kept".into(), login_token(later), later);
+        assert_eq!(store.mfa_tokens.len(), 5_001);
+
+        state.clock.advance(TTL + KEEP_EXPIRED);
+        let now = state.clock.now();
+        store.insert_token("mfa_new".into(), login_token(now), now);
+        store.insert_challenge("oob_new".into(), challenge(now), now);
+        assert_eq!(store.mfa_tokens.len(), 2, "only mfa_kept and mfa_new remain");
+        assert!(store.mfa_tokens.get("mfa_0").is_none());
+        assert!(store.mfa_tokens.get("mfa_new").is_some());
+        assert_eq!(store.challenges.len(), 1);
+    }
+
+    #[test]
+    fn issuing_among_30_000_live_tokens_looks_at_one_entry() {
+        let mut store = Store::default();
+        let now = Duration::from_secs(1);
+        for i in 0..30_000 {
+            store.insert_token(format!("mfa_{i}"), login_token(now), now);
+            store.insert_challenge(format!("oob_{i}"), challenge(now), now);
+        }
+        store.mfa_tokens.take_visited();
+        store.challenges.take_visited();
+        store.insert_token("mfa_one_more".into(), login_token(now), now);
+        store.insert_challenge("oob_one_more".into(), challenge(now), now);
+        assert_eq!(store.mfa_tokens.take_visited(), 1);
+        assert_eq!(store.challenges.take_visited(), 1);
+        assert_eq!((store.mfa_tokens.len(), store.challenges.len()), (30_001, 30_001));
+    }
+
+    #[test]
+    fn a_flood_of_live_tokens_is_capped_forgetting_the_oldest() {
+        let mut store = Store::default();
+        let start = Duration::from_secs(1);
+        let extra = 10;
+        for i in 0..MAX_REMEMBERED_CODES + extra {
+            let now = start + Duration::from_millis(i as u64);
+            store.insert_token(format!("mfa_{i}"), login_token(now), now);
+        }
+        assert_eq!(store.mfa_tokens.len(), MAX_REMEMBERED_CODES);
+        assert!(store.mfa_tokens.get(&format!("mfa_{}", extra - 1)).is_none());
+        assert!(store.mfa_tokens.get(&format!("mfa_{extra}")).is_some());
+        assert!(store.mfa_tokens.get(&format!("mfa_{}", MAX_REMEMBERED_CODES + extra - 1)).is_some());
+    }
 
     #[test]
     fn rate_limit_counts_a_sliding_window_and_rounds_up() {

@@ -6,7 +6,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use dintero_auth_fake::{
-    Account, Channel, Config, Endpoint, FaultResponse, User, MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT,
+    Account, Channel, Config, Endpoint, FaultResponse, User, MAX_LOGGED_PATH_BYTES, MAX_REQUEST_HEAD_BYTES,
+    MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT,
 };
 use serde_json::json;
 use support::{answer, Fake, AUDIENCE, JWT};
@@ -210,6 +211,34 @@ async fn hostile_requests_get_answers_not_panics() {
 }
 
 #[tokio::test]
+async fn heads_over_the_limit_are_431_and_the_server_lives_on() {
+    let fake = Fake::start().await;
+    let big = "x".repeat(MAX_REQUEST_HEAD_BYTES);
+    for request in [
+        format!("GET /v1/{big} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+        format!("{big} /v1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"),
+        format!("GET /v1 HTTP/1.1\r\nhost: x\r\nx-big: {big}\r\nconnection: close\r\n\r\n"),
+    ] {
+        let answer = raw(&fake, request.as_bytes()).await;
+        let start = answer.get(..answer.len().min(200)).unwrap_or_default();
+        assert!(answer.starts_with("HTTP/1.1 431"), "{start}");
+    }
+    assert_eq!(fake.server.request_count(), 0, "a head too large to read is not logged");
+
+    // Just under the limit is read and answered, and logged cut short.
+    let path = format!("/v1/{}", "p".repeat(MAX_REQUEST_HEAD_BYTES - 200));
+    let request =
+        format!("POST {path} HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    assert!(raw(&fake, request.as_bytes()).await.starts_with("HTTP/1.1 404"));
+    let log = fake.server.requests();
+    assert_eq!(log.len(), 1);
+    assert!(log[0].truncated);
+    assert_eq!(log[0].path.len(), MAX_LOGGED_PATH_BYTES);
+    assert!(path.starts_with(&log[0].path));
+    fake.mfa_token().await;
+}
+
+#[tokio::test]
 async fn faults_fire_once() {
     let fake = Fake::start().await;
     fake.server.faults().fail_next(502, "<html>Bad Gateway</html>");
@@ -264,6 +293,7 @@ async fn request_log_and_counts() {
     let log = fake.server.requests();
     assert_eq!(log[1].method, "POST");
     assert_eq!(log[1].path, "/v1/accounts/T00000000/auth/mfa/challenge");
+    assert!(!log[1].truncated);
     assert_eq!(log[1].endpoint, Some(Endpoint::Challenge));
     assert_eq!(log[1].status, Some(200));
     assert_eq!((log[2].endpoint, log[2].status), (None, Some(404)));
