@@ -59,7 +59,12 @@ pub struct FlowError {
 
 enum Cause {
     Call(Error),
-    Unexpected(&'static str),
+    /// The flow stopped for `reason`. `delivered` is whether the request may have reached the
+    /// server: known where the failure happens, never guessed later from the step.
+    Unexpected {
+        reason: &'static str,
+        delivered: bool,
+    },
 }
 
 impl FlowError {
@@ -67,8 +72,15 @@ impl FlowError {
         Self { step, cause: Cause::Call(error) }
     }
 
-    fn unexpected(step: FlowStep, reason: &'static str) -> Self {
-        Self { step, cause: Cause::Unexpected(reason) }
+    /// The server answered (so the request was delivered, and a challenge's message may be on
+    /// its way), but the answer does not fit the flow.
+    fn unfit_answer(step: FlowStep, reason: &'static str) -> Self {
+        Self { step, cause: Cause::Unexpected { reason, delivered: true } }
+    }
+
+    /// The flow refused the step before sending anything.
+    fn refused(step: FlowStep, reason: &'static str) -> Self {
+        Self { step, cause: Cause::Unexpected { reason, delivered: false } }
     }
 
     /// The step that failed.
@@ -80,15 +92,18 @@ impl FlowError {
     pub fn error(&self) -> Option<&Error> {
         match &self.cause {
             Cause::Call(error) => Some(error),
-            Cause::Unexpected(_) => None,
+            Cause::Unexpected { .. } => None,
         }
     }
 
-    /// Whether the failed request may have reached the server (and so sent a message).
+    /// Whether the failed request may have reached the server (and so sent a message): true
+    /// for every failure after the request may have gone out, including a success answer that
+    /// does not fit the flow (a challenge answered 200 without an `oob_code` has still sent its
+    /// SMS). False only when nothing was sent. When true, do not resend a challenge.
     pub fn may_have_been_delivered(&self) -> bool {
         match &self.cause {
             Cause::Call(error) => error.may_have_been_delivered(),
-            Cause::Unexpected(_) => self.step != FlowStep::Challenge,
+            Cause::Unexpected { delivered, .. } => *delivered,
         }
     }
 }
@@ -97,7 +112,7 @@ impl fmt::Display for FlowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.cause {
             Cause::Call(_) => write!(f, "{} failed", self.step),
-            Cause::Unexpected(reason) => write!(f, "{} failed: {reason}", self.step),
+            Cause::Unexpected { reason, .. } => write!(f, "{} failed: {reason}", self.step),
         }
     }
 }
@@ -108,7 +123,9 @@ impl fmt::Debug for FlowError {
         d.field("step", &self.step);
         match &self.cause {
             Cause::Call(error) => d.field("error", error),
-            Cause::Unexpected(reason) => d.field("reason", reason),
+            Cause::Unexpected { reason, delivered } => {
+                d.field("reason", reason).field("may_have_been_delivered", delivered)
+            }
         };
         d.finish()
     }
@@ -135,7 +152,8 @@ impl Step {
         match self {
             Self::Done(token) => Ok(token),
             Self::MfaRequired(_) => {
-                Err(FlowError::unexpected(FlowStep::MfaOobToken, "another factor is required"))
+                // The token request was answered, with `mfa_required`.
+                Err(FlowError::unfit_answer(FlowStep::MfaOobToken, "another factor is required"))
             }
         }
     }
@@ -178,7 +196,10 @@ impl MfaFlow {
         let answer = self.client.challenge_api().aid_auth_mfa_recovery_post(&self.aid, &body).await;
         let answer = answer.map_err(|e| FlowError::call(step, e))?;
         let (Some(oob_code), Some(mfa_token)) = (answer.oob_code, answer.mfa_token) else {
-            return Err(FlowError::unexpected(step, "the answer has no oob_code or mfa_token"));
+            return Err(FlowError::unfit_answer(
+                step,
+                "the answer has no oob_code or mfa_token; a message may have been sent",
+            ));
         };
         Ok(CodeSent { flow: self.clone(), channel, oob_code, mfa_token, recovery: true })
     }
@@ -198,7 +219,7 @@ impl MfaFlow {
                     mfa_token: token.clone(),
                     used_channel,
                 })),
-                None => Err(FlowError::unexpected(step, "mfa_required without an mfa_token")),
+                None => Err(FlowError::unfit_answer(step, "mfa_required without an mfa_token")),
             },
             Err(error) => Err(FlowError::call(step, error)),
         }
@@ -229,17 +250,17 @@ impl MfaRequired {
     pub async fn challenge(self, channel: OobChannel) -> Result<CodeSent, FlowError> {
         let step = FlowStep::Challenge;
         if self.used_channel == Some(channel) {
-            return Err(FlowError::unexpected(
-                step,
-                "recovery needs two different channels; nothing was sent",
-            ));
+            return Err(FlowError::refused(step, "recovery needs two different channels; nothing was sent"));
         }
         let body = AuthChallenge::oob(channel, self.mfa_token.clone());
         let answer =
             self.flow.client.challenge_api().aid_auth_mfa_challenge_post(&self.flow.aid, &body).await;
         let answer = answer.map_err(|e| FlowError::call(step, e))?;
         let Some(oob_code) = answer.oob_code else {
-            return Err(FlowError::unexpected(step, "the answer has no oob_code"));
+            return Err(FlowError::unfit_answer(
+                step,
+                "the answer has no oob_code; a message may have been sent",
+            ));
         };
         Ok(CodeSent { flow: self.flow, channel, oob_code, mfa_token: self.mfa_token, recovery: false })
     }
@@ -255,6 +276,19 @@ impl fmt::Debug for MfaRequired {
 }
 
 /// A binding code is on its way to the user; [`CodeSent::verify`] it.
+///
+/// `verify` borrows the step, so a mistyped code costs nothing but an attempt: call `verify`
+/// again on the same step with the corrected code, and no new message is sent. A code the
+/// client refuses before sending (one with a control character, such as a trailing newline from
+/// a prompt) does not even cost an attempt: nothing reaches the server.
+///
+/// How many wrong codes an `oob_code` survives is the server's rule: Dintero's published spec
+/// does not state a number, and the fake server allows 3 (its default). After the last allowed
+/// wrong code, and after a successful `verify`, the server treats the `oob_code` as used: every
+/// further `verify` on this step fails with a 403 (`invalid_binding_code` or
+/// `invalid_oob_code`), and the only way on is a new flow ([`MfaFlow::login`] or
+/// [`MfaFlow::start_recovery`]), which sends a new message. `Debug` never shows the `oob_code`
+/// or the `mfa_token`.
 pub struct CodeSent {
     flow: MfaFlow,
     channel: OobChannel,
@@ -272,8 +306,12 @@ impl CodeSent {
     /// The `mfa_oob` token request with the binding code the user typed. After a login
     /// challenge this gives [`Step::Done`]; after the first factor of a recovery, Dintero answers
     /// `mfa_required` and this gives [`Step::MfaRequired`] for the other channel.
-    pub async fn verify(self, binding_code: impl Into<Secret>) -> Result<Step, FlowError> {
-        let request = TokenRequest::mfa_oob(self.oob_code, binding_code, self.mfa_token);
+    ///
+    /// On a wrong code (a 403 `invalid_binding_code`) or a code refused before sending
+    /// ([`Error::is_invalid_input`]), the step is still yours: ask the user again and call
+    /// `verify` again, within the server's attempt limit (see [`CodeSent`]).
+    pub async fn verify(&self, binding_code: impl Into<Secret>) -> Result<Step, FlowError> {
+        let request = TokenRequest::mfa_oob(self.oob_code.clone(), binding_code, self.mfa_token.clone());
         let used = self.recovery.then_some(self.channel);
         self.flow.token(FlowStep::MfaOobToken, &request, used).await
     }

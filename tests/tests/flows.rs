@@ -7,7 +7,10 @@ use std::time::Duration;
 use dintero_auth::flows::{FlowStep, MfaFlow, MfaRequired, Step};
 use dintero_auth::models::{AuthChallenge, OobChannel};
 use dintero_auth::{ChallengeApi, Client, ErrorKind};
-use dintero_auth_fake::{Channel, Config, FakeDintero, FakeServer, MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT};
+use dintero_auth_fake::{
+    Channel, Config, Endpoint, FakeDintero, FakeServer, FaultResponse, MFA_PASSWORD, MFA_USERNAME,
+    TEST_ACCOUNT,
+};
 
 const AUDIENCE: &str = "https://api.dintero.com/v1/accounts/T00000000";
 
@@ -67,7 +70,7 @@ async fn wrong_binding_code_is_a_typed_error_at_the_token_step() {
     let (server, flow, _) = setup(Config::default()).await;
     let sent = mfa_required(&flow).await.challenge(OobChannel::Sms).await.unwrap();
     let right = code(&server, Channel::Sms);
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&right);
     let err = sent.verify(wrong).await.unwrap_err();
     assert_eq!(err.step(), FlowStep::MfaOobToken);
     let cause = err.error().expect("the call failed");
@@ -166,4 +169,85 @@ async fn a_failed_challenge_is_never_retried() {
     assert_eq!(err.error().unwrap().status().map(|s| s.as_u16()), Some(503));
     assert!(err.may_have_been_delivered());
     assert_eq!(server.request_count(), before + 1, "exactly one attempt");
+}
+
+/// A wrong code different from the one the fake delivered.
+fn wrong_code(right: &str) -> &'static str {
+    if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    }
+}
+
+#[tokio::test]
+async fn a_success_answer_without_oob_code_may_have_sent_a_message() {
+    let (server, flow, _) = setup(Config::default()).await;
+    let answered_without_codes = || FaultResponse::new(200).body(r#"{"binding_method":"prompt"}"#);
+
+    let mfa = mfa_required(&flow).await;
+    server.faults().on(Endpoint::Challenge).fail_next_with(answered_without_codes());
+    let err = mfa.challenge(OobChannel::Sms).await.unwrap_err();
+    assert_eq!(err.step(), FlowStep::Challenge);
+    assert!(err.error().is_none(), "the call itself succeeded: {err:?}");
+    assert!(err.may_have_been_delivered(), "a 200 means the SMS may be on its way: {err}");
+
+    server.faults().on(Endpoint::Recovery).fail_next_with(answered_without_codes());
+    let err = flow.start_recovery(MFA_USERNAME, AUDIENCE, OobChannel::Email).await.unwrap_err();
+    assert_eq!(err.step(), FlowStep::Recovery);
+    assert!(err.may_have_been_delivered(), "{err}");
+}
+
+#[tokio::test]
+async fn a_wrong_code_can_be_corrected_on_the_same_step() {
+    let (server, flow, _) = setup(Config::default()).await;
+    let sent = mfa_required(&flow).await.challenge(OobChannel::Sms).await.unwrap();
+    let right = code(&server, Channel::Sms);
+
+    let err = sent.verify(wrong_code(&right)).await.unwrap_err();
+    assert_eq!(err.error().and_then(|e| e.code()), Some("invalid_binding_code"));
+    let token = sent.verify(right).await.expect("the right code on the same oob_code").into_token().unwrap();
+    assert!(!token.access_token.expose().is_empty());
+    assert_eq!(outbox(&server, Channel::Sms), 1, "the typo cost no new SMS");
+}
+
+#[tokio::test]
+async fn a_malformed_code_is_refused_before_sending_and_the_step_survives() {
+    let (server, flow, _) = setup(Config::default()).await;
+    let sent = mfa_required(&flow).await.challenge(OobChannel::Sms).await.unwrap();
+    let right = code(&server, Channel::Sms);
+    let requests_before = server.requests().len();
+
+    let err = sent.verify(format!("{right}\n")).await.unwrap_err();
+    assert_eq!(err.step(), FlowStep::MfaOobToken);
+    assert_eq!(err.error().map(|e| e.kind()), Some(ErrorKind::InvalidInput), "{err:?}");
+    assert!(!err.may_have_been_delivered());
+    assert_eq!(server.requests().len(), requests_before, "nothing was sent");
+
+    sent.verify(right).await.expect("the right code still works").into_token().unwrap();
+    assert_eq!(outbox(&server, Channel::Sms), 1);
+}
+
+#[tokio::test]
+async fn the_step_stays_redacted_after_a_failed_verify() {
+    let (server, flow, _) = setup(Config::default()).await;
+    let mfa = mfa_required(&flow).await;
+    let mfa_token = mfa.mfa_token().expose().to_owned();
+    let sent = mfa.challenge(OobChannel::Sms).await.unwrap();
+    let oob_code = server.outbox(TEST_ACCOUNT, MFA_USERNAME, Channel::Sms)[0].oob_code.clone();
+    let err = sent.verify(wrong_code(&code(&server, Channel::Sms))).await.unwrap_err();
+    let printed = format!("{sent:?} {err:?} {err}");
+    assert!(!printed.contains(&mfa_token) && !printed.contains(&oob_code), "{printed}");
+}
+
+#[tokio::test]
+async fn a_token_with_a_negative_lifetime_is_kept_as_already_expired() {
+    let (server, flow, _) = setup(Config::default()).await;
+    let sent = mfa_required(&flow).await.challenge(OobChannel::Sms).await.unwrap();
+    let issued = r#"{"access_token":"jwt-issued","token_type":"Bearer","expires_in":-30}"#;
+    server.faults().on(Endpoint::Token).fail_next_with(FaultResponse::new(200).body(issued));
+    let token =
+        sent.verify(code(&server, Channel::Sms)).await.expect("the token decodes").into_token().unwrap();
+    assert_eq!(token.expires_in, 0);
+    assert_eq!(token.access_token.expose(), "jwt-issued");
 }

@@ -90,7 +90,10 @@ pub struct AccessToken {
     pub access_token: Secret,
     /// Usually `Bearer`.
     pub token_type: String,
-    /// Lifetime in seconds.
+    /// Lifetime in seconds, clamped to `0..=`[`MAX_SECONDS`](super::MAX_SECONDS): a negative
+    /// value decodes as 0 (already expired), a larger one as the maximum, and a float is
+    /// rounded down, so an odd number never throws away a token the server has issued.
+    #[serde(deserialize_with = "super::seconds::clamped_seconds")]
     pub expires_in: u64,
     /// A refresh token, when the grant gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,5 +124,22 @@ mod tests {
         .unwrap();
         let printed = format!("{password:?} {oob:?} {token:?}");
         assert!(!printed.contains("SENTINEL"), "{printed}");
+    }
+
+    fn expires_in(value: serde_json::Value) -> Result<u64, serde_json::Error> {
+        let answer = json!({"access_token": "SENTINEL-AT", "token_type": "Bearer", "expires_in": value});
+        serde_json::from_value::<AccessToken>(answer).map(|token| token.expires_in)
+    }
+
+    #[test]
+    fn expires_in_accepts_any_number_and_clamps() {
+        use crate::models::MAX_SECONDS;
+        assert_eq!(expires_in(json!(86400)).unwrap(), 86400);
+        assert_eq!(expires_in(json!(-5)).unwrap(), 0);
+        assert_eq!(expires_in(json!(u64::MAX)).unwrap(), MAX_SECONDS);
+        assert_eq!(expires_in(json!(1e30)).unwrap(), MAX_SECONDS);
+        assert_eq!(expires_in(json!(3600.0)).unwrap(), 3600);
+        assert!(expires_in(json!("3600")).is_err());
+        assert!(expires_in(serde_json::Value::Null).is_err());
     }
 }
