@@ -22,6 +22,9 @@ pub enum CliError {
     Flow(String),
     /// Bad command-line input.
     Usage(String),
+    /// The library refused the command-line input before sending anything (an unusable base
+    /// URL, `..` as account id, a line break in a token): a usage error like [`CliError::Usage`].
+    Refused(dintero_auth::Error),
     /// A call failed.
     Call(dintero_auth::Error),
     /// A flow step failed.
@@ -34,6 +37,7 @@ impl fmt::Display for CliError {
             Self::Setup(text) => write!(f, "could not start: {text}"),
             Self::Flow(text) => write!(f, "unexpected flow outcome: {text}"),
             Self::Usage(text) => f.write_str(text),
+            Self::Refused(_) => f.write_str("bad arguments"),
             Self::Call(_) => f.write_str("the call failed"),
             Self::Step(error) => write!(f, "{error}"),
         }
@@ -43,9 +47,20 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Call(error) => Some(error),
+            Self::Call(error) | Self::Refused(error) => Some(error),
             Self::Step(error) => error.error().map(|e| e as _),
             _ => None,
+        }
+    }
+}
+
+impl CliError {
+    /// The process exit code: 2 for bad usage, as clap uses for its own usage errors, so a
+    /// script can tell a mistake in its command line from a call that failed (1).
+    fn exit_code(&self) -> u8 {
+        match self {
+            Self::Usage(_) | Self::Refused(_) => 2,
+            _ => 1,
         }
     }
 }
@@ -92,7 +107,10 @@ fn command() -> Command {
                 Arg::new("allow-insecure-http")
                     .long("allow-insecure-http")
                     .action(ArgAction::SetTrue)
-                    .help("Allow a plain http:// base URL to a non-loopback host"),
+                    .help(
+                        "Allow a plain http:// --base-url to a host that is not loopback \
+                         (the JWT and every request then travel unencrypted)",
+                    ),
             )
     };
     let channel = || {
@@ -185,7 +203,14 @@ async fn run(matches: &ArgMatches, out: &mut Reporter) -> Result<(), CliError> {
 }
 
 fn main() -> ExitCode {
-    let matches = command().get_matches();
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Printed by the CLI rather than clap: a usage error echoes what was typed.
+            output::command_line_message(&error);
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
     let mut out = Reporter::new(matches.get_flag("json"), matches.get_flag("show-secrets"));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -198,10 +223,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             out.failure(&error);
-            ExitCode::from(match error {
-                CliError::Usage(_) => 2,
-                _ => 1,
-            })
+            ExitCode::from(error.exit_code())
         }
     }
 }

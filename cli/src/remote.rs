@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
 use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
-use dintero_auth::{ApiResponse, ChallengeApi, Client, Error, TokenApi};
+use dintero_auth::{ApiResponse, ChallengeApi, Client, ClientBuilder, Error, ErrorKind, TokenApi};
 use serde_json::{json, Value};
 
 use crate::output::{Reporter, Step};
@@ -25,16 +25,49 @@ fn channel(matches: &ArgMatches) -> OobChannel {
     }
 }
 
-fn client(matches: &ArgMatches) -> Result<Client, CliError> {
+/// The usage error for plain http to a remote host: it names the flag, where the library
+/// names its builder method.
+const PLAIN_HTTP_REFUSED: &str = "--base-url is plain http:// to a host that is not loopback, so the JWT \
+     and every request would travel unencrypted: use https://, or pass --allow-insecure-http";
+
+/// A failed call as the CLI reports it: input the library refused before sending anything is
+/// a usage error; anything that failed once attempted is a failed call.
+fn call_error(error: Error) -> CliError {
+    match error.kind() {
+        ErrorKind::Config | ErrorKind::InvalidInput => CliError::Refused(error),
+        _ => CliError::Call(error),
+    }
+}
+
+fn builder(matches: &ArgMatches, allow_insecure_http: bool) -> Result<ClientBuilder, CliError> {
     let timeout = matches.get_one::<u64>("timeout-secs").copied().unwrap_or(30);
     let mut builder = Client::builder()
         .base_url(arg(matches, "base-url")?)
         .timeout(Duration::from_secs(timeout))
-        .allow_insecure_http(matches.get_flag("allow-insecure-http"));
+        .allow_insecure_http(allow_insecure_http);
     if let Some(jwt) = matches.get_one::<String>("jwt") {
         builder = builder.bearer_token(jwt.as_str());
     }
-    Ok(builder.build()?)
+    Ok(builder)
+}
+
+fn client(matches: &ArgMatches) -> Result<Client, CliError> {
+    let allowed = matches.get_flag("allow-insecure-http");
+    match builder(matches, allowed)?.build() {
+        Ok(client) => Ok(client),
+        Err(error) if !allowed && error.kind() == ErrorKind::Config => {
+            // The library's reason for refusing plain http names its builder method, not the
+            // flag. Ask it whether the same settings pass with plain http allowed, rather than
+            // copying its rules (or reading its message) here: if they do, plain http was the
+            // only problem. If not, the other problem is real too (allowing more never adds a
+            // problem), and it is reported.
+            match builder(matches, true)?.build() {
+                Ok(_) => Err(CliError::Usage(PLAIN_HTTP_REFUSED.into())),
+                Err(other) => Err(call_error(other)),
+            }
+        }
+        Err(error) => Err(call_error(error)),
+    }
 }
 
 pub async fn run(name: &str, matches: &ArgMatches, out: &mut Reporter) -> Result<(), CliError> {
@@ -92,7 +125,7 @@ pub async fn run(name: &str, matches: &ArgMatches, out: &mut Reporter) -> Result
             out.step(Step { flow: name, call, status, outcome, fields, elapsed: started.elapsed() });
             Ok(())
         }
-        Err(error) => Err(error.into()),
+        Err(error) => Err(call_error(error)),
     }
 }
 

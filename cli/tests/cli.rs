@@ -1,9 +1,13 @@
 //! The CLI as a user runs it: exit codes and what it prints.
 
+mod canned_server;
+
 use std::process::{Command, Output};
 
 use dintero_auth_fake::{Config, FakeDintero};
-use serde_json::Value;
+use serde_json::{json, Value};
+
+use crate::canned_server::CannedServer;
 
 fn cli(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dintero-mfa"))
@@ -141,9 +145,143 @@ fn usage_errors_exit_2_and_help_explains_options() {
     let output = cli(&["challenge", "--help"]);
     let (stdout, _) = text(&output);
     assert!(output.status.success());
-    for option in
-        ["--base-url", "--jwt", "--aid", "--channel", "--mfa-token", "--timeout-secs", "DINTERO_JWT"]
-    {
+    for option in [
+        "--base-url",
+        "--jwt",
+        "--aid",
+        "--channel",
+        "--mfa-token",
+        "--timeout-secs",
+        "--allow-insecure-http",
+        "DINTERO_JWT",
+    ] {
         assert!(stdout.contains(option), "help lacks {option}:\n{stdout}");
     }
+}
+
+/// Server text that would drive a terminal: clear screen, set the window title, ring the bell,
+/// start a fake line, and reorder the rest with C1, line-separator and bidi characters.
+const HOSTILE: &str =
+    "bad\u{1b}[2J\u{1b}]0;owned\u{7}\r\nerror: fake line\u{85}next\u{2028}sep\u{202e}desrever";
+
+/// The raw characters of [`HOSTILE`] that must never reach the terminal (besides the one
+/// line feed that ends each line the CLI prints).
+const RAW_CONTROLS: [char; 6] = ['\u{1b}', '\u{7}', '\r', '\u{85}', '\u{2028}', '\u{202e}'];
+
+/// Asserts that `printed` is exactly one line holding none of [`RAW_CONTROLS`].
+fn assert_one_clean_line(printed: &str, what: &str) {
+    for raw in RAW_CONTROLS {
+        assert!(!printed.contains(raw), "{what}: raw {raw:?} printed: {printed:?}");
+    }
+    let line = printed.strip_suffix('\n').unwrap_or_else(|| panic!("{what}: no line: {printed:?}"));
+    assert!(!line.contains('\n'), "{what}: server text started a new line: {printed:?}");
+}
+
+#[test]
+fn server_text_is_escaped_never_sent_raw_to_the_terminal() {
+    let error_body = json!({ "error": { "code": HOSTILE, "message": HOSTILE } }).to_string();
+    let server = CannedServer::start("400 Bad Request", &error_body);
+    let base = server.base_url();
+    let args = ["challenge", "--base-url", &base, "--aid", "T1", "--mfa-token", "m"];
+
+    let output = cli(&args);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(stdout, "");
+    assert_one_clean_line(&stderr, "error text");
+    assert!(stderr.contains("HTTP 400") && stderr.contains("bad\\u{1b}[2J"), "{stderr}");
+
+    let output = cli(&[&args[..], &["--json"]].concat());
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(stderr, "");
+    assert_one_clean_line(&stdout, "error JSON");
+    let error: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let cause = error["causes"][0].as_str().expect("a cause");
+    assert!(cause.contains("bad\\u{1b}[2J"), "{cause}");
+
+    let answer = json!({ "binding_method": HOSTILE, "oob_code": HOSTILE }).to_string();
+    let server = CannedServer::start("200 OK", &answer);
+    let base = server.base_url();
+    let args = ["challenge", "--base-url", &base, "--aid", "T1", "--mfa-token", "m", "--show-secrets"];
+    for json_mode in [false, true] {
+        let args = if json_mode { [&args[..], &["--json"]].concat() } else { args.to_vec() };
+        let output = cli(&args);
+        let (stdout, stderr) = text(&output);
+        assert!(output.status.success(), "{stdout}{stderr}");
+        for (number, line) in stdout.split_inclusive('\n').enumerate() {
+            assert_one_clean_line(line, &format!("answer line {number}, --json {json_mode}"));
+        }
+        let shown = if json_mode {
+            let step: Value = serde_json::from_str(&stdout).expect("one JSON object");
+            step["fields"]["binding_method"].as_str().expect("binding_method").to_owned()
+        } else {
+            stdout
+        };
+        assert!(shown.contains("bad\\u{1b}[2J"), "{shown}");
+    }
+}
+
+/// A server that would accept any call, to prove that refused commands send nothing.
+fn accepting_server() -> CannedServer {
+    CannedServer::start("200 OK", r#"{"binding_method":"prompt","oob_code":"c"}"#)
+}
+
+#[test]
+fn input_the_library_refuses_is_a_usage_error_and_sends_nothing() {
+    let server = accepting_server();
+    let base = server.base_url();
+    let port = server.port();
+    let ftp = format!("ftp://127.0.0.1:{port}/v1");
+    let no_scheme = format!("127.0.0.1:{port}/v1");
+    let refused: [(&str, &str, &str, &str); 5] = [
+        ("--base-url ftp://", &ftp, "T1", "m"),
+        ("--base-url without a scheme", &no_scheme, "T1", "m"),
+        ("--aid ..", &base, "..", "m"),
+        ("CR LF in --mfa-token", &base, "T1", "m\r\nX-Injected: 1"),
+        ("CR LF in --jwt", &base, "T1", "m"),
+    ];
+    for (case, base_url, aid, mfa_token) in refused {
+        let mut args = vec!["challenge", "--base-url", base_url, "--aid", aid, "--mfa-token", mfa_token];
+        if case.contains("--jwt") {
+            args.extend(["--jwt", "jwt\r\nX-Injected: 1"]);
+        }
+        let output = cli(&args);
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{case}:\n{stdout}{stderr}");
+        assert!(stderr.starts_with("error: "), "{case}: {stderr}");
+    }
+    assert_eq!(server.connections(), 0, "a refused command reached the server");
+}
+
+#[test]
+fn plain_http_to_a_remote_host_names_the_flag_and_sends_nothing() {
+    let server = accepting_server();
+    // 0.0.0.0 is not a loopback address, yet connecting to it reaches this machine: were the
+    // call not refused, the canned server would count it (the last step shows it does).
+    let remote = format!("http://0.0.0.0:{}/v1", server.port());
+    let args = ["challenge", "--base-url", &remote, "--aid", "T1", "--mfa-token", "m"];
+
+    let output = cli(&args);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stderr.contains("--allow-insecure-http"), "{stderr}");
+    assert!(!stderr.contains("allow_insecure_http("), "a library method named to a CLI user: {stderr}");
+    assert_eq!(server.connections(), 0, "the refused call reached the server");
+
+    let output = cli(&[&args[..], &["--allow-insecure-http"]].concat());
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "the flag is not honoured: {stdout}{stderr}");
+    assert_eq!(server.connections(), 1, "the allowed call went elsewhere");
+}
+
+#[test]
+fn user_input_echoed_in_usage_errors_is_escaped() {
+    let output = cli(&["challenge", "--aid", "T1", "--mfa-token", "m", "--timeout-secs", HOSTILE]);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}{stderr}");
+    for raw in RAW_CONTROLS {
+        assert!(!stderr.contains(raw), "raw {raw:?} echoed: {stderr:?}");
+    }
+    assert!(stderr.contains("bad\\u{1b}[2J") && stderr.contains("--timeout-secs"), "{stderr}");
 }
