@@ -3,11 +3,10 @@
 //! Generated methods only do the type-specific work (serialize this argument, decode into that
 //! type); everything else lives here, written once and not generic.
 
-use std::fmt;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -15,18 +14,11 @@ use url::Url;
 
 use crate::client::Client;
 use crate::config::authorization_value;
+use crate::connect_deadline::{connect_deadline, connecting_until};
 use crate::error::Error;
+use crate::header_value::exact_header_value;
 use crate::params::{push_pairs, to_scalar};
-use crate::response::{decode_json, read_body, ApiResponse};
-
-/// One piece of an endpoint path, as parsed from the template at compile time.
-#[doc(hidden)]
-pub enum Segment<'a> {
-    /// A literal segment from the template, checked by the macro.
-    Literal(&'static str),
-    /// A `{name}` placeholder and the argument bound to it.
-    Param(&'static str, &'a dyn fmt::Display),
-}
+use crate::response::{decode_json, read_body, read_body_prefix, ApiResponse};
 
 /// A request being assembled. The first invalid argument is kept and returned by `send_*`
 /// before any I/O, so a bad value never sends a partial request.
@@ -74,13 +66,11 @@ impl<'c> Call<'c> {
         let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
             return self.fail(Error::invalid_input(format!("`{name}` is not a valid header name")));
         };
-        match HeaderValue::from_str(text) {
+        match exact_header_value(text) {
             Ok(value) => {
                 self.headers.append(header, value);
             }
-            Err(_) => self.fail(Error::invalid_input(format!(
-                "header `{name}` contains characters not allowed in a header (e.g. CR, LF, NUL)"
-            ))),
+            Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),
         }
     }
 
@@ -147,8 +137,11 @@ impl<'c> Call<'c> {
             if let Some(token) = &options.bearer_token {
                 auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
             }
+            // A header declared on the method is the most specific choice: it wins.
             for (name, value) in &options.headers {
-                headers.insert(name.clone(), value.clone());
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
             }
         }
         if !self.query.is_empty() {
@@ -163,19 +156,24 @@ impl<'c> Call<'c> {
         // Taken, not cloned: nothing reads the response's header map after this point (the size
         // cap uses the body's length hint).
         let headers = std::mem::take(response.headers_mut());
-        let body = read_body(response, shared.max_response_bytes, timeout).await?;
+        let limit = shared.max_response_bytes;
+        let outcome = if status.is_success() {
+            read_body(response, limit, timeout).await.map(|body| (status, headers, body))
+        } else if status.is_redirection() {
+            // A redirect's body is never used: leave it unread.
+            Err(Error::redirect(status, headers))
+        } else {
+            // Status, headers and `Retry-After` matter more than the body: an oversized body is
+            // cut at the cap rather than turning the answer into `TooLarge`.
+            let (body, complete) = read_body_prefix(response, limit, timeout).await?;
+            Err(Error::api(status, headers, &body, complete))
+        };
         tracing::debug!(
             status = status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "dintero-auth response"
         );
-        if status.is_success() {
-            Ok((status, headers, body))
-        } else if status.is_redirection() {
-            Err(Error::redirect(status, headers))
-        } else {
-            Err(Error::api(status, headers, &body))
-        }
+        outcome
     }
 }
 
@@ -219,13 +217,27 @@ fn assemble(
     timeout: Duration,
     client_timeout: Duration,
 ) -> reqwest::Request {
+    // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
+    // wins over the client's token and the body's content type.
     if let Some(auth) = auth {
-        headers.insert(AUTHORIZATION, auth.clone());
+        if !headers.contains_key(AUTHORIZATION) {
+            headers.insert(AUTHORIZATION, auth.clone());
+        }
     }
     let mut request = reqwest::Request::new(method, url);
-    if let Some((content_type, bytes)) = body {
-        headers.insert(CONTENT_TYPE, content_type.clone());
-        *request.body_mut() = Some(bytes.clone().into());
+    match body {
+        Some((content_type, bytes)) => {
+            if !headers.contains_key(CONTENT_TYPE) {
+                headers.insert(CONTENT_TYPE, content_type.clone());
+            }
+            *request.body_mut() = Some(bytes.clone().into());
+        }
+        // RFC 9110 §8.6: a request whose method defines a body says it has none, else some
+        // servers and proxies answer 411 Length Required.
+        None if expects_body(request.method()) => {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        None => {}
     }
     *request.headers_mut() = headers;
     // The reqwest client applies `client_timeout` to every request already; setting the same
@@ -237,25 +249,43 @@ fn assemble(
 }
 
 /// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
-/// doubling pause. Anything after the connect is never repeated: the server may have acted.
-async fn send_with_connect_retries(client: &Client, parts: RequestParts) -> Result<reqwest::Response, Error> {
+/// doubling pause, while the call's time lasts. Anything after the connect is never repeated:
+/// the server may have acted.
+async fn send_with_connect_retries(
+    client: &Client,
+    mut parts: RequestParts,
+) -> Result<reqwest::Response, Error> {
     let shared = &*client.shared;
     tracing::debug!(method = %parts.method, path = parts.url.path(), "dintero-auth request");
+    let started = tokio::time::Instant::now();
+    let deadline = started + parts.timeout;
+    let connect_by = connect_deadline(started, parts.timeout);
     for attempt in 0..shared.connect_retries {
-        match shared.http.execute(parts.request(shared.timeout)).await {
+        match connecting_until(connect_by, shared.http.execute(parts.request(shared.timeout))).await {
             Ok(response) => return Ok(response),
             Err(e) if e.is_connect() => {
+                let pause = backoff(shared.connect_backoff, attempt);
+                if tokio::time::Instant::now() + pause >= connect_by {
+                    return Err(classify(e, parts.timeout, shared.connect_timeout));
+                }
                 tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
-                tokio::time::sleep(backoff(shared.connect_backoff, attempt)).await;
+                tokio::time::sleep(pause).await;
+                // The call's timeout covers every attempt: the next one gets what is left.
+                parts.timeout = deadline.saturating_duration_since(tokio::time::Instant::now());
             }
             Err(e) => return Err(classify(e, parts.timeout, shared.connect_timeout)),
         }
     }
     let timeout = parts.timeout;
-    let result = shared.http.execute(parts.into_request(shared.timeout)).await;
+    let result = connecting_until(connect_by, shared.http.execute(parts.into_request(shared.timeout))).await;
     result.map_err(|e| classify(e, timeout, shared.connect_timeout))
 }
 
+fn expects_body(method: &Method) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+}
+
+/// `base` doubled per attempt plus up to 50 % jitter; saturating, so no setting can panic.
 fn backoff(base: Duration, attempt: u32) -> Duration {
     let exp = base.saturating_mul(1u32 << attempt.min(16));
     // Jitter from the clock's low bits: enough to spread clients apart, no RNG dependency.
@@ -263,7 +293,7 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    exp + exp.mul_f64(f64::from(nanos % 1000) / 2000.0)
+    exp.saturating_add((exp / 2000).saturating_mul(nanos % 1000))
 }
 
 /// Maps a transport failure to the error kinds, keeping "was anything sent?" exact.
@@ -273,7 +303,8 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
     // The URL is ours and harmless, but dropping it keeps the source chain short.
     let source = Box::new(error.without_url());
     match (is_timeout, is_connect) {
-        (true, true) => Error::timeout(connect_timeout, false).with_source(source),
+        // A connect timeout, or the call's deadline ending a connect (`connect_deadline`).
+        (true, true) => Error::timeout(connect_timeout.min(timeout), false).with_source(source),
         (true, false) => Error::timeout(timeout, true).with_source(source),
         (false, true) => Error::connect(source),
         _ if is_body => Error::transport("the connection failed while reading the response", source),
@@ -287,7 +318,7 @@ mod tests {
 
     fn parts(timeout: Duration) -> RequestParts {
         let mut headers = HeaderMap::new();
-        // As a `CallOptions` header would put it: the client's token must replace it.
+        // As a declared `#[header("Authorization")]` would put it: it wins over the client's token.
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Basic other"));
         headers.insert("x-extra", HeaderValue::from_static("1"));
         RequestParts {
@@ -312,7 +343,7 @@ mod tests {
                 assert_eq!(request.url().as_str(), "http://127.0.0.1:1/v1/a");
                 let headers = request.headers();
                 assert_eq!(headers.len(), 3);
-                assert_eq!(headers[AUTHORIZATION], "Bearer t");
+                assert_eq!(headers[AUTHORIZATION], "Basic other");
                 assert_eq!(headers[CONTENT_TYPE], "application/json");
                 assert_eq!(headers["x-extra"], "1");
                 assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&b"{}"[..]));
@@ -321,5 +352,14 @@ mod tests {
                 assert_eq!(request.timeout().copied(), expected);
             }
         }
+    }
+
+    #[test]
+    fn backoff_saturates_instead_of_panicking() {
+        for attempt in [0, 1, 16, u32::MAX] {
+            assert!(backoff(Duration::MAX, attempt) >= Duration::from_secs(1));
+        }
+        let first = backoff(Duration::from_millis(50), 0);
+        assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(75), "{first:?}");
     }
 }

@@ -1,7 +1,6 @@
 //! [`ClientBuilder`]: every setting, its default, and the checks `build()` makes.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +8,10 @@ use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT};
 use url::Url;
 
 use crate::client::{Client, Shared};
+use crate::connect_deadline::ConnectDeadlineLayer;
 use crate::error::Error;
+use crate::header_value::exact_header_value;
+use crate::proxy::{is_loopback, ProxyChoice};
 use crate::secret::Secret;
 
 /// Dintero's production API.
@@ -26,6 +28,16 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_CONNECT_RETRIES: u32 = 2;
 /// Base delay between connect attempts; each retry doubles it and adds up to 50% jitter.
 pub const DEFAULT_CONNECT_BACKOFF: Duration = Duration::from_millis(50);
+/// How long an idle pooled connection is kept. Below the shortest common server keep-alive
+/// timeout (Node.js 5 s; nginx 75 s, AWS ALB 60 s), so the client drops an idle connection before
+/// the server does, instead of racing the server's close with a new request.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
+/// The longest `timeout`, `connect_timeout` or `pool_idle_timeout` `build()` accepts.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+/// The most connect retries `build()` accepts.
+pub const MAX_CONNECT_RETRIES: u32 = 10;
+/// The longest connect backoff `build()` accepts.
+pub const MAX_CONNECT_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Settings for a [`Client`]. Start with [`Client::builder`]; invalid values are reported by
 /// [`ClientBuilder::build`], never by the setters.
@@ -43,6 +55,8 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     connect_retries: u32,
     connect_backoff: Duration,
+    pool_idle_timeout: Duration,
+    proxy: ProxyChoice,
 }
 
 impl Default for ClientBuilder {
@@ -59,6 +73,8 @@ impl Default for ClientBuilder {
             allow_insecure_http: false,
             connect_retries: DEFAULT_CONNECT_RETRIES,
             connect_backoff: DEFAULT_CONNECT_BACKOFF,
+            pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
+            proxy: ProxyChoice::default(),
         }
     }
 }
@@ -139,6 +155,30 @@ impl ClientBuilder {
         self
     }
 
+    /// How long an idle pooled connection is kept for reuse. Default:
+    /// [`DEFAULT_POOL_IDLE_TIMEOUT`] (4 s). Keep it below the server's keep-alive timeout: a
+    /// request written just as the server closes an idle connection fails with `Transport`
+    /// ("may have been delivered"), as the client cannot know whether the server read it.
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// Sends every request to a non-loopback host through this proxy (`http://` or `https://`
+    /// proxy URL), plain-http targets included: an explicit choice. Default: the environment's
+    /// `HTTPS_PROXY`/`ALL_PROXY` for `https://` targets only (see the README's proxy policy);
+    /// loopback targets never use a proxy.
+    pub fn proxy(mut self, url: impl Into<Secret>) -> Self {
+        self.proxy = ProxyChoice::Explicit(url.into());
+        self
+    }
+
+    /// Connects directly, ignoring proxy environment variables.
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxyChoice::Direct;
+        self
+    }
+
     /// Checks every setting and builds the client (one connection pool, shared by every API
     /// client made from it and by its clones).
     pub fn build(self) -> Result<Client, Error> {
@@ -147,24 +187,28 @@ impl ClientBuilder {
             Some(token) => Some(authorization_value(&self.auth_prefix, token).map_err(Error::config)?),
             None => None,
         };
-        if self.connect_timeout.is_zero() || self.timeout.is_zero() {
-            return Err(Error::config("timeouts must be greater than zero"));
-        }
+        self.check_limits()?;
         if self.max_response_bytes == 0 {
             return Err(Error::config("max_response_bytes must be greater than zero"));
         }
         let headers = self.default_header_map()?;
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder().no_proxy();
+        if let Some(proxy) = self.proxy.to_reqwest()? {
+            http = http.proxy(proxy);
+        }
+        let http = http
             .use_rustls_tls()
             .user_agent(
-                HeaderValue::from_str(&self.user_agent)
-                    .map_err(|_| Error::config("user agent contains characters not allowed in a header"))?,
+                exact_header_value(&self.user_agent)
+                    .map_err(|reason| Error::config(format!("user agent {reason}")))?,
             )
             .default_headers(headers)
             // A redirect would re-send the body (an SMS) and could carry the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .connector_layer(ConnectDeadlineLayer)
             .build()
             .map_err(|e| Error::config("the HTTP client could not be built").with_source(Box::new(e)))?;
         Ok(Client::from_shared(Arc::new(Shared {
@@ -180,6 +224,24 @@ impl ClientBuilder {
         })))
     }
 
+    /// Refuses values that would make a call wait forever or overflow time arithmetic.
+    fn check_limits(&self) -> Result<(), Error> {
+        let timeouts = [
+            ("timeout", self.timeout),
+            ("connect_timeout", self.connect_timeout),
+            ("pool_idle_timeout", self.pool_idle_timeout),
+        ];
+        for (name, value) in timeouts {
+            if value.is_zero() || value > MAX_TIMEOUT {
+                return Err(Error::config(format!("{name} must be greater than zero and at most 24 h")));
+            }
+        }
+        if self.connect_retries > MAX_CONNECT_RETRIES || self.connect_backoff > MAX_CONNECT_BACKOFF {
+            return Err(Error::config("connect_retries allows at most 10 retries and a 60 s backoff"));
+        }
+        Ok(())
+    }
+
     fn default_header_map(&self) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
@@ -187,9 +249,8 @@ impl ClientBuilder {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::config(format!("default header name `{}` is not valid", name.escape_debug()))
             })?;
-            let value = HeaderValue::from_str(value).map_err(|_| {
-                Error::config(format!("default header `{name}` contains characters not allowed in a header"))
-            })?;
+            let value = exact_header_value(value)
+                .map_err(|reason| Error::config(format!("default header `{name}` {reason}")))?;
             headers.insert(name, value);
         }
         Ok(headers)
@@ -209,21 +270,28 @@ impl fmt::Debug for ClientBuilder {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_retries", &self.connect_retries)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
 
 fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, Error> {
+    // The URL parser silently drops tabs and newlines and trims spaces: refuse them instead, so
+    // the URL used is the one written.
+    if text.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err(Error::config("base URL contains whitespace or control characters"));
+    }
     let mut url = Url::parse(text).map_err(|e| Error::config(format!("base URL is not a valid URL: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure_http || is_loopback(&url) => {}
-        "http" => {
-            return Err(Error::config(
-                "plain http:// is only allowed to loopback hosts; use https:// or allow_insecure_http(true)",
-            ))
+        "http" => return Err(Error::config(
+            "plain http:// is only allowed to loopback hosts; use https:// or allow insecure http explicitly",
+        )),
+        other => {
+            return Err(Error::config(format!("base URL scheme `{}` is not http or https", shorten(other))))
         }
-        other => return Err(Error::config(format!("base URL scheme `{other}` is not http or https"))),
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config("base URL must not have a query or fragment"));
@@ -231,33 +299,38 @@ fn parse_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, Error> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Error::config("base URL must not carry credentials; use bearer_token"));
     }
-    // `https://host/v1/` and `https://host/v1` mean the same base: drop the empty last segment
-    // so appending segments never yields `//`.
-    url.path_segments_mut()
-        .map_err(|_| Error::config("base URL cannot have a path appended"))?
-        .pop_if_empty();
+    // `https://host/v1/`, `https://host/v1//` and `https://host/v1` mean the same base: drop the
+    // empty last segments so appending segments never yields `//`.
+    while url.path().len() > 1 && url.path().ends_with('/') {
+        url.path_segments_mut().map_err(|_| Error::config("base URL cannot have a path appended"))?.pop();
+    }
+    if url.cannot_be_a_base() {
+        return Err(Error::config("base URL cannot have a path appended"));
+    }
     Ok(url)
 }
 
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
-    }
+fn shorten(text: &str) -> String {
+    text.chars().take(32).collect()
 }
 
 /// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
-/// compression tables and `Debug`). Control characters make it an error, never a panic.
+/// compression tables and `Debug`). Whitespace or control characters make it an error (never a
+/// panic): servers would strip or reject them, so the token would not arrive as given.
 pub(crate) fn authorization_value(prefix: &str, token: &Secret) -> Result<HeaderValue, &'static str> {
     let token = token.expose();
     if token.is_empty() {
         return Err("bearer token is empty");
     }
+    if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("bearer token contains whitespace or control characters (e.g. CR, LF, TAB, NUL)");
+    }
+    if prefix.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("auth prefix contains whitespace or control characters");
+    }
     let text = if prefix.is_empty() { token.to_owned() } else { format!("{prefix} {token}") };
     let mut value = HeaderValue::from_str(&text)
-        .map_err(|_| "bearer token contains characters not allowed in a header (e.g. CR, LF, NUL)")?;
+        .map_err(|_| "bearer token contains characters not allowed in a header")?;
     value.set_sensitive(true);
     Ok(value)
 }

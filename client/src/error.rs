@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
 
+use crate::display_text::one_line;
 use crate::models::ApiErrorDetail;
 use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
@@ -59,6 +60,10 @@ struct Inner {
 
 /// The longest `Retry-After` this client reports; a server asking for more is clamped to it.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
+/// How much of a server's error `code` and `message` `Display` and `Debug` show.
+const MAX_CODE_CHARS: usize = 64;
+const MAX_MESSAGE_CHARS: usize = 200;
 
 /// How many characters of an unexpected body [`Error::body_excerpt`] keeps.
 const EXCERPT_CHARS: usize = 256;
@@ -118,14 +123,20 @@ impl Error {
     }
 
     /// A 4xx/5xx answer. The body is kept parsed when it is a Dintero error body, else as a
-    /// short excerpt.
-    pub(crate) fn api(status: StatusCode, headers: HeaderMap, body: &[u8]) -> Self {
-        let api = crate::models::ErrorBody::parse(body);
+    /// short excerpt. `complete` is false when the body was cut at the size cap: it is then not
+    /// parsed, but status, headers and `Retry-After` are kept.
+    pub(crate) fn api(status: StatusCode, headers: HeaderMap, body: &[u8], complete: bool) -> Self {
+        let api = if complete { crate::models::ErrorBody::parse(body) } else { None };
         let message = match &api {
             Some(detail) => match &detail.code {
-                Some(code) => format!("{code}: {}", shorten(&detail.message)),
-                None => shorten(&detail.message).to_owned(),
+                Some(code) => format!(
+                    "{}: {}",
+                    one_line(code, MAX_CODE_CHARS),
+                    one_line(&detail.message, MAX_MESSAGE_CHARS)
+                ),
+                None => one_line(&detail.message, MAX_MESSAGE_CHARS),
             },
+            None if !complete => "body exceeds the size limit; not read past it".to_owned(),
             None if body.is_empty() => "empty body".to_owned(),
             None => format!("body is not a Dintero error ({} bytes)", body.len()),
         };
@@ -257,7 +268,10 @@ impl fmt::Debug for Error {
             d.field("status", &status.as_u16());
         }
         if let Some(api) = &inner.api {
-            d.field("api_error", api);
+            // Only what `Display` shows, bounded and escaped; the nested `errors` by count.
+            d.field("api_code", &api.code.as_deref().map(|code| one_line(code, MAX_CODE_CHARS)));
+            d.field("api_message", &one_line(&api.message, MAX_MESSAGE_CHARS));
+            d.field("api_errors", &api.errors.len());
         }
         if let Some(excerpt) = &inner.excerpt {
             // Raw server output may echo anything back, secrets included: show only its size.
@@ -276,15 +290,6 @@ impl fmt::Debug for Error {
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         self.inner.source.as_ref().map(|s| &**s as &(dyn StdError + 'static))
-    }
-}
-
-/// Server messages go into `Display`; keep them to one short line.
-fn shorten(message: &str) -> &str {
-    let line = message.lines().next().unwrap_or("");
-    match line.char_indices().nth(200) {
-        Some((cut, _)) => &line[..cut],
-        None => line,
     }
 }
 

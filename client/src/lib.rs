@@ -9,9 +9,14 @@ extern crate self as dintero_auth;
 mod call;
 mod client;
 mod config;
+mod connect_deadline;
+mod display_text;
 mod error;
+mod header_value;
 mod options;
 mod params;
+mod path;
+mod proxy;
 mod response;
 mod retry_after;
 mod secret;
@@ -24,7 +29,8 @@ pub use apis::{ChallengeApi, ChallengeApiClient, TokenApi, TokenApiClient};
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
 };
 pub use dintero_auth_macros::api;
 pub use error::{Error, ErrorKind, MAX_RETRY_AFTER};
@@ -37,7 +43,8 @@ pub use secret::Secret;
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::{Call, Segment};
+    pub use crate::call::Call;
+    pub use crate::path::Segment;
     pub use http::Method;
     pub use serde;
     pub use serde_json;

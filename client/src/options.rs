@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue};
 
-use crate::config::authorization_value;
+use crate::config::{authorization_value, MAX_TIMEOUT};
+use crate::header_value::exact_header_value;
 use crate::secret::Secret;
 
 /// Per-call settings, applied with the generated `with_options` on any API client:
@@ -29,19 +30,30 @@ impl CallOptions {
         Self::default()
     }
 
-    /// Time allowed for the whole call, replacing the client's `timeout`.
+    /// Time allowed for the whole call, replacing the client's `timeout`. Must be > 0 and at
+    /// most [`MAX_TIMEOUT`](crate::MAX_TIMEOUT).
     pub fn timeout(mut self, timeout: Duration) -> Self {
+        if timeout.is_zero() || timeout > MAX_TIMEOUT {
+            self.invalid = Some("the per-call timeout must be greater than zero and at most 24 h");
+        }
         self.timeout = Some(timeout);
         self
     }
 
-    /// An extra header on each call (replacing a default header of the same name).
+    /// An extra header on each call, replacing a default header and an earlier extra header of
+    /// the same name. A header declared on the method itself (`#[header("...")]`) wins over it.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-            (Ok(name), Ok(value)) => self.headers.push((name, value)),
-            (Err(_), _) => self.invalid = Some("an extra header name is not a valid HTTP header name"),
-            (_, Err(_)) => {
-                self.invalid = Some("an extra header value contains characters not allowed in a header")
+        let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
+            self.invalid = Some("an extra header name is not a valid HTTP header name");
+            return self;
+        };
+        match exact_header_value(value) {
+            Ok(value) => {
+                self.headers.retain(|(existing, _)| *existing != name);
+                self.headers.push((name, value));
+            }
+            Err(_) => {
+                self.invalid = Some("an extra header value contains control characters or surrounding spaces")
             }
         }
         self

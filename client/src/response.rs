@@ -29,6 +29,31 @@ impl<T> ApiResponse<T> {
     }
 }
 
+/// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.
+/// Nothing is read when `Content-Length` already says the body is larger.
+pub(crate) async fn read_body_prefix(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<(Bytes, bool), Error> {
+    let status = response.status();
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Ok((Bytes::new(), false));
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) =
+        response.chunk().await.map_err(|e| classify(e, timeout, timeout).at_status(status))?
+    {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body.freeze(), false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body.freeze(), true))
+}
+
 /// Reads the whole body, failing as soon as it is known to exceed `limit` bytes: from
 /// `Content-Length` before reading anything, else while reading. The common one-chunk body is
 /// returned without a copy.
@@ -66,41 +91,74 @@ pub(crate) async fn read_body(
 
 /// Decodes a 2xx body. The reason names the problem and where, never the body's text.
 pub(crate) fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
-    serde_json::from_slice(body).map_err(|e| Error::decode(status, decode_reason(&e, body), body))
+    // The common case pays nothing for error paths; a failure decodes again to find where.
+    serde_json::from_slice(body).map_err(|e| Error::decode(status, decode_reason::<T>(&e, body), body))
 }
 
-fn decode_reason(error: &serde_json::Error, body: &[u8]) -> String {
+fn decode_reason<T: DeserializeOwned>(error: &serde_json::Error, body: &[u8]) -> String {
     use serde_json::error::Category;
     let at = format!("line {} column {}", error.line(), error.column());
     match error.classify() {
         Category::Eof if body.iter().all(u8::is_ascii_whitespace) => "response body is empty".to_owned(),
         Category::Eof => format!("response body ends early (truncated JSON at {at})"),
         Category::Syntax => format!("response body is not JSON (syntax error at {at})"),
-        Category::Data => format!("response body has an unexpected shape: {} at {at}", redact_quoted(error)),
+        Category::Data => {
+            let path = match serde_path_to_error::deserialize::<_, T>(
+                &mut serde_json::Deserializer::from_slice(body),
+            ) {
+                Err(located) => safe_path(located.path()),
+                Ok(_) => String::new(),
+            };
+            let path = if path.is_empty() { at } else { path };
+            format!("response body has an unexpected shape: {} at {path}", data_category(error))
+        }
         Category::Io => format!("response body could not be read at {at}"),
     }
 }
 
-/// serde's data errors quote the offending value (`invalid type: string "…"`), which may be a
-/// token: keep the explanation, drop the quoted text.
-fn redact_quoted(error: &serde_json::Error) -> String {
+/// serde's data errors quote the offending value in many ways (`"…"`, escaped quotes, backticks,
+/// bare numbers). Rather than cut quotes out of that text, map its fixed opening words to a
+/// category of our own, so nothing of the message itself is ever shown.
+fn data_category(error: &serde_json::Error) -> &'static str {
     let text = error.to_string();
-    let text = text.split(" at line ").next().unwrap_or("");
-    let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
-    for ch in text.chars() {
-        if ch == '"' {
-            if !quoted {
-                out.push_str("\"…");
-            } else {
-                out.push('"');
+    const CATEGORIES: [(&str, &str); 7] = [
+        ("invalid type", "wrong type"),
+        ("invalid value", "invalid value"),
+        ("invalid length", "wrong number of elements"),
+        ("unknown variant", "unknown enum variant"),
+        ("unknown field", "unknown field"),
+        ("missing field", "missing field"),
+        ("duplicate field", "duplicate field"),
+    ];
+    CATEGORIES
+        .iter()
+        .find(|(prefix, _)| text.starts_with(prefix))
+        .map_or("invalid data", |(_, category)| category)
+}
+
+/// The path to the failing value, e.g. `items[1].n`. Keys come from the body: one that does not
+/// look like a field name (it could be a value used as a key) is shown as `[…]`.
+fn safe_path(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
+            Segment::Map { key } | Segment::Enum { variant: key } if looks_like_field_name(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
             }
-            quoted = !quoted;
-        } else if !quoted {
-            out.push(ch);
+            Segment::Map { .. } | Segment::Enum { .. } => out.push_str("[…]"),
+            Segment::Unknown => out.push_str("[?]"),
         }
     }
     out
+}
+
+fn looks_like_field_name(key: &str) -> bool {
+    (1..=40).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// See `__private::fuzz_response`. Returns the length of everything rendered, so the work
@@ -112,7 +170,7 @@ pub(crate) fn fuzz_response(status: u16, retry_after: &[u8], body: &[u8]) -> usi
     if let Ok(value) = http::HeaderValue::from_bytes(retry_after) {
         headers.insert(http::header::RETRY_AFTER, value);
     }
-    let api = Error::api(status, headers, body);
+    let api = Error::api(status, headers, body, true);
     let mut rendered = format!("{api} {api:?} {:?} {:?}", api.retry_after(), api.body_excerpt()).len();
     let decoded = [
         decode_json::<ChallengeResponse>(status, body).map(|r| format!("{r:?}")),
@@ -135,7 +193,29 @@ mod tests {
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
     struct Shape {
+        #[serde(default)]
         n: u32,
+        #[serde(default)]
+        e: Option<Kind>,
+        #[serde(default)]
+        items: Vec<Shape>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    enum Kind {
+        A,
+    }
+
+    #[test]
+    fn the_reason_names_the_path_and_the_category() {
+        assert_eq!(
+            reason(r#"{"items": [{"n": 1}, {"n": "x"}]}"#),
+            "HTTP 200 OK: response body has an unexpected shape: wrong type at items[1].n"
+        );
+        let variant = reason(r#"{"e": "B"}"#);
+        assert!(variant.ends_with("unknown enum variant at e"), "{variant}");
+        let key = reason(r#"{"items": [{"SENTINEL-KEY.x": 1, "n": true}]}"#);
+        assert!(key.ends_with("wrong type at items[0].n"), "{key}");
     }
 
     fn reason(body: &str) -> String {
@@ -144,6 +224,24 @@ mod tests {
 
     #[test]
     fn decode_errors_say_what_without_quoting_values() {
+        // serde's own messages quote values with `"`, escaped quotes and backticks: none of it may
+        // reach the reason, whatever the quoting.
+        for hostile in [
+            r#"{"n": "SENTINEL-A"}"#,
+            r#"{"n": "x\"SENTINEL-B\"y"}"#,
+            r#"{"n": -1}"#,
+            r#"{"n": 99999999999}"#,
+            r#"{"n": 1.5}"#,
+            r#"[ "SENTINEL-C" ]"#,
+        ] {
+            let reason = reason(hostile);
+            assert!(
+                !reason.contains("SENTINEL") && !reason.contains("-1") && !reason.contains("99999"),
+                "{reason}"
+            );
+        }
+        let wrong_kind = reason(r#"{"e": "SENTINEL-VARIANT"}"#);
+        assert!(!wrong_kind.contains("SENTINEL"), "{wrong_kind}");
         assert!(reason("").contains("empty"), "{}", reason(""));
         assert!(reason("{\"n\": 1").contains("truncated"));
         assert!(reason("<html>").contains("not JSON"));

@@ -52,6 +52,15 @@ pub struct RawServer {
 impl RawServer {
     /// Starts a server that answers request number `n` (from 0) with `script(n, head)`.
     pub async fn start(script: impl Fn(usize, &[u8]) -> Action + Send + Sync + 'static) -> Self {
+        Self::start_with_keep_alive(None, script).await
+    }
+
+    /// Like [`RawServer::start`], closing a connection that stays idle for `keep_alive`
+    /// between requests, as servers' keep-alive timeouts do.
+    pub async fn start_with_keep_alive(
+        keep_alive: Option<Duration>,
+        script: impl Fn(usize, &[u8]) -> Action + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let server = Self { addr, requests: Arc::default(), heads: Arc::default(), streamed: Arc::default() };
@@ -65,6 +74,7 @@ impl RawServer {
                     requests: Arc::clone(&requests),
                     heads: Arc::clone(&heads),
                     streamed: Arc::clone(&streamed),
+                    keep_alive,
                 };
                 tokio::spawn(connection.serve(stream));
             }
@@ -103,13 +113,24 @@ struct Connection {
     requests: Arc<AtomicUsize>,
     heads: Arc<Mutex<Vec<String>>>,
     streamed: Arc<AtomicUsize>,
+    keep_alive: Option<Duration>,
 }
 
 impl Connection {
     async fn serve(self, mut stream: TcpStream) {
         let mut buffer = Vec::new();
         loop {
-            let Some(head) = read_request(&mut stream, &mut buffer).await else { return };
+            let head = match self.keep_alive {
+                Some(idle) if buffer.is_empty() => {
+                    match tokio::time::timeout(idle, read_request(&mut stream, &mut buffer)).await {
+                        Ok(head) => head,
+                        // Idle too long: close, as a server's keep-alive timeout does.
+                        Err(_) => return,
+                    }
+                }
+                _ => read_request(&mut stream, &mut buffer).await,
+            };
+            let Some(head) = head else { return };
             let n = self.requests.fetch_add(1, Ordering::SeqCst);
             self.heads.lock().expect("heads").push(String::from_utf8_lossy(&head).into_owned());
             match (self.script)(n, &head) {

@@ -1,0 +1,106 @@
+//! Building a request path from the base URL and an endpoint's segments.
+//!
+//! Each value is percent-encoded here, by us, as exactly one segment holding exactly its bytes.
+//! The URL library is then handed a path with nothing left to normalise; if it still changes a
+//! single byte (it drops tab, CR and LF, and resolves `.`/`..`), the call is refused, so a value
+//! can never silently name another resource.
+
+use std::fmt::{self, Write as _};
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use url::Url;
+
+use crate::error::Error;
+
+/// One piece of an endpoint path, as parsed from the template at compile time.
+#[doc(hidden)]
+pub enum Segment<'a> {
+    /// A literal segment from the template, checked by the macro.
+    Literal(&'static str),
+    /// A `{name}` placeholder and the argument bound to it.
+    Param(&'static str, &'a dyn fmt::Display),
+}
+
+/// Everything but RFC 3986's unreserved characters is encoded: a server then reads back the
+/// exact value whatever its own path rules (`;` matrix parameters, `+`, `%`), and no byte can
+/// end the segment early.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// `base` with `path` appended. A value that is empty, `.` or `..` is refused: no encoding
+/// keeps it one segment.
+pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> {
+    let mut encoded = String::with_capacity(base.path().len() + 64);
+    encoded.push_str(base.path().trim_end_matches('/'));
+    let mut value = String::new();
+    for segment in path {
+        encoded.push('/');
+        let text = match segment {
+            Segment::Literal(literal) => *literal,
+            Segment::Param(name, display) => {
+                value.clear();
+                if write!(value, "{display}").is_err() {
+                    return Err(Error::invalid_input(format!(
+                        "path parameter `{name}` could not be formatted"
+                    )));
+                }
+                if matches!(value.as_str(), "" | "." | "..") {
+                    return Err(Error::invalid_input(format!(
+                        "path parameter `{name}` must not be empty, `.` or `..`"
+                    )));
+                }
+                value.as_str()
+            }
+        };
+        encoded.extend(utf8_percent_encode(text, SEGMENT));
+    }
+    let mut url = base.clone();
+    url.set_path(&encoded);
+    if url.path() != encoded {
+        return Err(Error::invalid_input("the path would be changed by URL normalisation"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join(values: &[&str]) -> Result<String, Error> {
+        let base = Url::parse("https://h/v1").unwrap();
+        let mut path = vec![Segment::Literal("accounts")];
+        let displays: Vec<&dyn fmt::Display> = values.iter().map(|v| v as &dyn fmt::Display).collect();
+        path.extend(displays.iter().map(|d| Segment::Param("aid", *d)));
+        path.push(Segment::Literal("auth"));
+        join_path(&base, &path).map(|u| u.path().to_owned())
+    }
+
+    #[test]
+    fn every_value_is_exactly_one_segment() {
+        assert_eq!(join(&["P00000000"]).unwrap(), "/v1/accounts/P00000000/auth");
+        assert_eq!(join(&["a b"]).unwrap(), "/v1/accounts/a%20b/auth");
+        assert_eq!(join(&["a/b"]).unwrap(), "/v1/accounts/a%2Fb/auth");
+        assert_eq!(join(&["%2e%2e"]).unwrap(), "/v1/accounts/%252e%252e/auth");
+        assert_eq!(join(&["æøå"]).unwrap(), "/v1/accounts/%C3%A6%C3%B8%C3%A5/auth");
+        assert_eq!(join(&["a?b#c"]).unwrap(), "/v1/accounts/a%3Fb%23c/auth");
+        assert_eq!(join(&["..."]).unwrap(), "/v1/accounts/.../auth");
+        assert_eq!(join(&["a\\b"]).unwrap(), "/v1/accounts/a%5Cb/auth");
+        assert_eq!(join(&[".\t."]).unwrap(), "/v1/accounts/.%09./auth");
+        assert_eq!(join(&["a;b+c"]).unwrap(), "/v1/accounts/a%3Bb%2Bc/auth");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused() {
+        for bad in ["", ".", ".."] {
+            let err = join(&[bad]).unwrap_err();
+            assert!(err.is_invalid_input(), "{bad:?}");
+            assert!(!err.may_have_been_delivered());
+        }
+    }
+
+    #[test]
+    fn a_base_with_trailing_slashes_gives_no_empty_segment() {
+        let base = Url::parse("https://h/v1//").unwrap();
+        let url = join_path(&base, &[Segment::Literal("a")]).unwrap();
+        assert_eq!(url.path(), "/v1/a");
+    }
+}
