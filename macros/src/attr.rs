@@ -8,7 +8,7 @@
 use crate::ast::{Template, Verb};
 use crate::errors::Errors;
 use crate::template;
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::Parser;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path};
@@ -29,9 +29,25 @@ pub(crate) struct ApiArgs {
     pub client: Option<Ident>,
 }
 
+/// What the caller's `Cargo.toml` says about the runtime crate, consulted only when `crate = "..."`
+/// is absent. Produced by `manifest.rs`, which the harnesses compiling these modules leave out.
+pub(crate) enum RuntimeLookup {
+    /// A dependency (or the crate itself), reachable at this path: `::dintero_auth`, `::renamed`.
+    Found(Path),
+    /// None of these packages is among the caller's dependencies.
+    Missing(&'static [&'static str]),
+    /// The manifest could not be read (not built by cargo, or no macro invocation at all).
+    Unknown,
+}
+
 /// Parses `crate = "path"` and `client = "Name"`. Every bad argument is reported; parsing goes on
-/// past unknown keys so a second mistake is not hidden behind the first.
-pub(crate) fn api_args(tokens: TokenStream, errors: &mut Errors) -> ApiArgs {
+/// past unknown keys so a second mistake is not hidden behind the first. `find_runtime` is called
+/// only when no `crate = "..."` was given.
+pub(crate) fn api_args(
+    tokens: TokenStream,
+    find_runtime: impl FnOnce() -> RuntimeLookup,
+    errors: &mut Errors,
+) -> ApiArgs {
     let mut krate: Option<Path> = None;
     let mut client: Option<Ident> = None;
     let parser = syn::meta::parser(|meta| {
@@ -84,7 +100,31 @@ pub(crate) fn api_args(tokens: TokenStream, errors: &mut Errors) -> ApiArgs {
     if let Err(error) = parser.parse2(tokens) {
         errors.push(error);
     }
-    ApiArgs { krate: krate.unwrap_or_else(|| syn::parse_quote!(::dintero_auth)), client }
+    let krate = krate.unwrap_or_else(|| default_crate(find_runtime(), errors));
+    ApiArgs { krate, client }
+}
+
+/// The runtime path when `crate = "..."` is absent. A missing runtime still yields
+/// `::dintero_auth`, so the output keeps its shape, but rustc's bare "cannot find `dintero_auth`"
+/// would not tell a user with a renamed or re-exported runtime what to do, hence the error.
+fn default_crate(lookup: RuntimeLookup, errors: &mut Errors) -> Path {
+    let default = || syn::parse_quote!(::dintero_auth);
+    match lookup {
+        RuntimeLookup::Found(path) => path,
+        RuntimeLookup::Unknown => default(),
+        RuntimeLookup::Missing(packages) => {
+            let names = packages.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" or ");
+            // The call site of an attribute macro is the `#[api]` attribute itself.
+            errors.at(
+                Span::call_site(),
+                format_args!(
+                    "runtime crate {names} not found among this package's dependencies; \
+                     add it, or give its path with `#[api(crate = \"path\")]`"
+                ),
+            );
+            default()
+        }
+    }
 }
 
 pub(crate) struct VerbAttr {
@@ -272,8 +312,41 @@ mod tests {
 
     fn args(tokens: TokenStream) -> (Option<String>, Option<String>, Vec<String>) {
         let mut errors = Errors::default();
-        let args = api_args(tokens, &mut errors);
+        let args = api_args(tokens, || RuntimeLookup::Unknown, &mut errors);
         (Some(path_to_string(&args.krate)), args.client.map(|c| c.to_string()), errors.messages())
+    }
+
+    /// The runtime path and errors for an empty argument list when the manifest says `lookup`.
+    fn default_with(lookup: RuntimeLookup) -> (String, Vec<String>) {
+        let mut errors = Errors::default();
+        let args = api_args(quote!(), || lookup, &mut errors);
+        (path_to_string(&args.krate), errors.messages())
+    }
+
+    #[test]
+    fn runtime_found_in_the_manifest_is_the_default() {
+        assert_eq!(default_with(RuntimeLookup::Found(parse_quote!(::renamed))), ("::renamed".into(), vec![]));
+        assert_eq!(default_with(RuntimeLookup::Unknown), ("::dintero_auth".into(), vec![]));
+    }
+
+    #[test]
+    fn missing_runtime_names_the_crate_argument() {
+        assert_eq!(
+            default_with(RuntimeLookup::Missing(&["neutral-rt", "dintero-auth"])),
+            (
+                "::dintero_auth".into(),
+                vec!["runtime crate `neutral-rt` or `dintero-auth` not found among this package's \
+                      dependencies; add it, or give its path with `#[api(crate = \"path\")]`"
+                    .into()]
+            )
+        );
+    }
+
+    #[test]
+    fn explicit_crate_skips_the_lookup() {
+        let mut errors = Errors::default();
+        let args = api_args(quote!(crate = "rt"), || unreachable!("manifest read"), &mut errors);
+        assert_eq!((path_to_string(&args.krate), errors.messages()), ("rt".into(), vec![]));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! that does not depend on the user's types lives in the runtime crate.
 
 use crate::ast::{self, Api, Endpoint, Mode, Role, Segment};
-use crate::attr;
+use crate::attr::{self, RuntimeLookup};
 use crate::errors::Errors;
 use crate::valid;
 use proc_macro2::{Span, TokenStream};
@@ -14,19 +14,37 @@ use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Item, LitStr, Type};
 
-/// Entry point shared by the proc macro and tests: `attr` is the `#[api(...)]` argument list,
-/// `item` the annotated trait. Never fails: problems come back as `compile_error!`s next to the
-/// best-effort trait and client.
+/// Entry point for tests and for the harnesses that compile these modules in: `attr` is the
+/// `#[api(...)]` argument list, `item` the annotated trait. Without a manifest to read, the runtime
+/// is `::dintero_auth` unless `crate = "..."` says otherwise.
+// The macro itself calls `api_with_lookup`, so in its own non-test build this one is unused.
+#[allow(dead_code)]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
+    api_with_lookup(attr, item, || RuntimeLookup::Unknown)
+}
+
+/// Entry point of the proc macro: as [`api`], with `find_runtime` asked where the caller's
+/// `Cargo.toml` puts the runtime crate when `crate = "..."` is absent. Never fails: problems come
+/// back as `compile_error!`s next to the best-effort trait and client.
+pub fn api_with_lookup(
+    attr: TokenStream,
+    item: TokenStream,
+    find_runtime: impl FnOnce() -> RuntimeLookup,
+) -> TokenStream {
     let mut errors = Errors::default();
-    let mut output = generate(attr, item, &mut errors);
+    let mut output = generate(attr, item, find_runtime, &mut errors);
     output.extend(errors.into_compile_errors());
     output
 }
 
 /// The generated items without the errors, which stay in `errors` (tests inspect both).
-fn generate(attr: TokenStream, item: TokenStream, errors: &mut Errors) -> TokenStream {
-    let args = attr::api_args(attr, errors);
+fn generate(
+    attr: TokenStream,
+    item: TokenStream,
+    find_runtime: impl FnOnce() -> RuntimeLookup,
+    errors: &mut Errors,
+) -> TokenStream {
+    let args = attr::api_args(attr, find_runtime, errors);
     let item = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Trait(item)) => item,
         // Pointing at the `#[api]` attribute (the call site) is clearer than at the whole item.

@@ -4,18 +4,21 @@
 //! The pipeline is one module per step: `attr` and `template` parse the macro's own syntax, `ast`
 //! builds the typed model of the trait, `valid` runs the checks that relate several parts of an
 //! endpoint, `expand` emits the code, and `errors` collects every problem so they are reported
-//! together.
+//! together. Before all that, `manifest` reads the caller's `Cargo.toml` to learn what the runtime
+//! crate is called there.
 //!
 //! A proc-macro crate cannot export anything but macros, so `expand::api` (the `proc_macro2`
 //! entry point) is reachable from outside only by compiling these modules into another target
 //! with `#[path]` includes, as the workspace's expansion benchmark does. The modules refer to each
 //! other only through `crate::` paths so that this works. Such a target is built with `cfg(test)`
 //! but no test harness, so it should allow `dead_code` and `unused_imports` from the unit tests.
+//! It can leave out `manifest`, which only this entry point uses.
 
 mod ast;
 mod attr;
 mod errors;
 mod expand;
+mod manifest;
 mod template;
 mod valid;
 
@@ -42,6 +45,9 @@ use proc_macro::TokenStream;
 ///   (any `Display` value); `#[query]`/`#[query("name")]`; `#[header("Name")]`; at most one
 ///   `#[body]` (JSON) or `#[form]` (urlencoded), never on GET. Values other than path ones must be
 ///   `Serialize`.
+/// - The runtime is found under the name the crate's `Cargo.toml` gives it (`#[renamed::api]`
+///   after `renamed = { package = "dintero-auth", .. }` just works); `crate = "path"` is needed
+///   only when it is reached through another crate's re-export.
 /// - Return `Result<T, E>` with `E: From<dintero_auth::Error>`: `T = ()` ignores the body,
 ///   `T = ApiResponse<U>` adds status and headers, anything else is decoded from JSON.
 ///
@@ -54,5 +60,5 @@ use proc_macro::TokenStream;
 /// type-checks.
 #[proc_macro_attribute]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::api(attr.into(), item.into()).into()
+    expand::api_with_lookup(attr.into(), item.into(), manifest::find_runtime).into()
 }

@@ -7,6 +7,7 @@
 
 use crate::ast::{Api, Endpoint, Role, Segment, Verb};
 use crate::errors::Errors;
+use proc_macro2::Span;
 
 pub(crate) fn check(api: &mut Api, errors: &mut Errors) {
     for endpoint in &mut api.endpoints {
@@ -48,38 +49,76 @@ fn bind_placeholders(endpoint: &Endpoint, errors: &mut Errors) {
             }
             bound.push(name);
         } else {
-            unbound_params.push((name, *name_span, *explicit));
+            let ident = param.ident.as_ref().map(ToString::to_string);
+            unbound_params.push(UnboundParam {
+                name: name.as_str(),
+                span: *name_span,
+                explicit: *explicit,
+                ident,
+            });
         }
     }
 
     let unbound_placeholders: Vec<&str> =
         placeholders.iter().copied().filter(|p| !bound.contains(p)).collect();
-    for (name, span, explicit) in &unbound_params {
-        let hint = match closest(name, unbound_placeholders.iter().copied()) {
-            Some(near) => format!("; did you mean `{{{near}}}`?"),
-            // An unannotated parameter is a path parameter by default; the likely slip is a
-            // forgotten `#[query]`.
-            None if !explicit => "; mark it `#[query]` to send it as a query parameter".to_owned(),
-            None => String::new(),
+    for param in &unbound_params {
+        let UnboundParam { name, explicit, .. } = param;
+        let same = unbound_placeholders.iter().copied().find(|p| same_words(name, p));
+        let hint = match (same, param.ident.as_deref()) {
+            // `pet_id` for `{petId}`: the placeholder is the server's spelling and the parameter
+            // the Rust one, so the fix is the attribute that maps one to the other.
+            (Some(placeholder), Some(ident)) if !explicit => {
+                format!("; did you mean `#[path(\"{placeholder}\")] {ident}`?")
+            }
+            (Some(placeholder), _) => format!("; did you mean `{{{placeholder}}}`?"),
+            (None, _) => match closest(name, unbound_placeholders.iter().copied()) {
+                Some(near) => format!("; did you mean `{{{near}}}`?"),
+                // An unannotated parameter is a path parameter by default; the likely slip is a
+                // forgotten `#[query]`.
+                None if !explicit => "; mark it `#[query]` to send it as a query parameter".to_owned(),
+                None => String::new(),
+            },
         };
         let message = if *explicit {
             format!("no `{{{name}}}` placeholder in the path template{hint}")
         } else {
             format!("parameter `{name}` has no matching `{{{name}}}` placeholder in the path template{hint}")
         };
-        errors.at(*span, message);
+        errors.at(param.span, message);
     }
     for placeholder in unbound_placeholders {
-        let candidates = unbound_params.iter().map(|(name, _, _)| name.as_str());
-        let hint = match closest(placeholder, candidates) {
-            Some(near) => format!("; did you mean `{near}`?"),
-            None => String::new(),
+        let same = unbound_params.iter().find(|param| same_words(param.name, placeholder));
+        let hint = match same.and_then(|param| param.ident.as_deref()) {
+            // Never suggest respelling the URL to suit Rust naming.
+            Some(ident) => format!("; bind it with `#[path(\"{placeholder}\")]` on parameter `{ident}`"),
+            None => match closest(placeholder, unbound_params.iter().map(|param| param.name)) {
+                Some(near) => format!("; did you mean `{near}`?"),
+                None => String::new(),
+            },
         };
         errors.spanned(
             &template.lit,
             format_args!("placeholder `{{{placeholder}}}` has no matching parameter{hint}"),
         );
     }
+}
+
+/// A path parameter whose name matches no placeholder.
+struct UnboundParam<'a> {
+    /// The placeholder it asks for: its attribute's string, or else its own name.
+    name: &'a str,
+    span: Span,
+    /// The name came from `#[path("...")]`.
+    explicit: bool,
+    /// As written, for suggesting an attribute in front of it; `None` for other patterns.
+    ident: Option<String>,
+}
+
+/// Names that differ only in ASCII case and underscores (`pet_id`, `petId`, `PetID`): the same
+/// words in another naming convention, not a typo.
+fn same_words(a: &str, b: &str) -> bool {
+    let words = |s: &str| s.chars().filter(|&c| c != '_').map(|c| c.to_ascii_lowercase()).collect::<String>();
+    words(a) == words(b)
 }
 
 fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
@@ -140,6 +179,15 @@ mod tests {
         assert_eq!(edit_distance("acount_id", "account_id"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("id", "aid"), 1);
+    }
+
+    #[test]
+    fn same_words_ignores_case_and_underscores_only() {
+        assert!(same_words("pet_id", "petId"));
+        assert!(same_words("pet_id", "PetID"));
+        assert!(same_words("PET_ID", "petId"));
+        assert!(!same_words("pet_id", "pet_ids"));
+        assert!(!same_words("pet_id", "petld"));
     }
 
     #[test]

@@ -3,8 +3,13 @@
 use super::*;
 
 fn run(attr: TokenStream, item: TokenStream) -> (String, Vec<String>) {
+    run_with(attr, item, RuntimeLookup::Unknown)
+}
+
+/// As [`run`], with the caller's manifest saying `lookup` about the runtime crate.
+fn run_with(attr: TokenStream, item: TokenStream, lookup: RuntimeLookup) -> (String, Vec<String>) {
     let mut errors = Errors::default();
-    let output = generate(attr, item, &mut errors);
+    let output = generate(attr, item, || lookup, &mut errors);
     (output.to_string(), errors.messages())
 }
 
@@ -392,6 +397,26 @@ fn binding_errors_with_suggestions() {
     );
 }
 
+// The placeholder is the server's spelling and the parameter the Rust one: suggest the attribute
+// that maps them, never a respelled URL.
+#[test]
+fn naming_convention_mismatch_suggests_the_path_attribute() {
+    assert_eq!(
+        errors_of(quote! {
+            trait T {
+                #[get("/pets/{petId}/owners/{OwnerID}")]
+                async fn pet(&self, pet_id: u64, #[path("owner_id")] owner: u64) -> Result<(), E>;
+            }
+        }),
+        vec![
+            "parameter `pet_id` has no matching `{pet_id}` placeholder in the path template; did you mean `#[path(\"petId\")] pet_id`?",
+            "no `{owner_id}` placeholder in the path template; did you mean `{OwnerID}`?",
+            "placeholder `{petId}` has no matching parameter; bind it with `#[path(\"petId\")]` on parameter `pet_id`",
+            "placeholder `{OwnerID}` has no matching parameter; bind it with `#[path(\"OwnerID\")]` on parameter `owner`",
+        ]
+    );
+}
+
 #[test]
 fn raw_identifiers_bind_without_prefix() {
     let output = expand_ok(
@@ -450,6 +475,28 @@ fn api_args_errors_keep_defaults() {
         },
     );
     assert_eq!(errors, vec!["unknown argument `krate`, expected one of: `crate`, `client`"]);
+    assert!(output.contains("struct TClient { __client : :: dintero_auth :: Client , }"));
+}
+
+#[test]
+fn runtime_path_comes_from_the_manifest() {
+    let item = quote! {
+        trait T {}
+    };
+    let (output, errors) =
+        run_with(quote!(), item.clone(), RuntimeLookup::Found(syn::parse_quote!(::renamed)));
+    assert_eq!(errors, Vec::<String>::new());
+    assert!(output.contains("struct TClient { __client : :: renamed :: Client , }"));
+
+    // The trait and client are still emitted, with the default path, next to the explanation.
+    let (output, errors) = run_with(quote!(), item, RuntimeLookup::Missing(&["dintero-auth"]));
+    assert_eq!(
+        errors,
+        vec![
+            "runtime crate `dintero-auth` not found among this package's dependencies; \
+              add it, or give its path with `#[api(crate = \"path\")]`"
+        ]
+    );
     assert!(output.contains("struct TClient { __client : :: dintero_auth :: Client , }"));
 }
 
