@@ -16,7 +16,8 @@ async fn error_for(reply: Reply) -> dintero_auth::Error {
 }
 
 fn assert_printable(text: &str) {
-    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}');
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}');
     assert!(!text.chars().any(unsafe_char), "{text:?}");
 }
 
