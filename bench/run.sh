@@ -71,7 +71,7 @@ for line in sys.stdin:
     "$expand" 1 10 100 500 > "$results/expand.json"
     for n in 1 10 100 500; do
         valgrind --tool=callgrind --callgrind-out-file="$work/expand.$n.out" \
-            --toggle-collect='*expand::api*' "$expand" once "$n" 2>/dev/null
+            --toggle-collect='*expand_api_without_manifest*' "$expand" once "$n" 2>/dev/null
     done
     python3 bench/report.py expand-instructions "$work" 1 10 100 500 > "$results/expand-instructions.json"
 fi

@@ -6,33 +6,9 @@
 //! expand once N       a single expansion, to count its instructions under callgrind
 //! ```
 //!
-//! A proc-macro crate can export nothing but macros, so the macro's pipeline modules are compiled
-//! into this binary with `#[path]` (they refer to each other only through `crate::`, which
-//! resolves here) and `expand::api`, the `proc_macro2` entry the macro itself calls, is timed
-//! directly. Outside rustc, proc-macro2 uses its own token implementation instead of the
+//! The macro is a thin wrapper of the `http-api-client-codegen` library, whose entry point is
+//! timed directly (without reading a manifest). Outside rustc, proc-macro2 uses its own token implementation instead of the
 //! compiler's bridge; the times are the macro's own work, not rustc's cost of running it.
-
-// The included modules are linted in their own crate. Here only the entry point is driven, and
-// cargo builds bench targets with `cfg(test)` but without the test harness, so their test modules
-// come along half-used: lints on them would be noise.
-#[path = "../../macros/src/ast.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod ast;
-#[path = "../../macros/src/attr.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod attr;
-#[path = "../../macros/src/errors.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod errors;
-#[path = "../../macros/src/expand.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod expand;
-#[path = "../../macros/src/template.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod template;
-#[path = "../../macros/src/valid.rs"]
-#[allow(warnings, clippy::all, clippy::pedantic)]
-mod valid;
 
 use std::hint::black_box;
 use std::process::{Command, ExitCode};
@@ -47,9 +23,9 @@ const DEFAULT_SIZES: [usize; 4] = [1, 10, 100, 500];
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     if let [once, n] = args.as_slice() {
-        // One expansion and nothing else, for callgrind (`--toggle-collect=*expand::api*`).
+        // One expansion and nothing else, for callgrind (`--toggle-collect=*expand_api_without_manifest*`).
         if let (true, Ok(n)) = (once == "once", n.parse()) {
-            black_box(expand::api(TokenStream::new(), api_trait(n)));
+            black_box(http_api_client_codegen::expand_api_without_manifest(TokenStream::new(), api_trait(n)));
             return ExitCode::SUCCESS;
         }
     }
@@ -91,7 +67,10 @@ fn measure(n: usize) -> Value {
     while times.len() < 5 || (started.elapsed() < budget && times.len() < 201) {
         let input = item.clone();
         let t = Instant::now();
-        let expanded = expand::api(black_box(TokenStream::new()), black_box(input));
+        let expanded = http_api_client_codegen::expand_api_without_manifest(
+            black_box(TokenStream::new()),
+            black_box(input),
+        );
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         // Dropped outside the timed region: freeing the last run's tokens is not expansion.
         output = expanded;

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use dintero_auth::models::{AuthChallenge, ChallengeResponse};
-use dintero_auth::{ChallengeApi, ChallengeApiClient, Client, DEFAULT_USER_AGENT};
+use dintero_auth::{ChallengeApi, ChallengeApiClient, DinteroApis, DEFAULT_USER_AGENT};
 use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
 use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
@@ -104,7 +104,8 @@ pub struct Generated {
 
 impl Generated {
     pub fn new(base_url: &str) -> Generated {
-        let client = Client::builder().base_url(base_url).bearer_token(JWT).build().expect("valid settings");
+        let client =
+            dintero_auth::builder().base_url(base_url).bearer_token(JWT).build().expect("valid settings");
         Generated { api: client.challenge_api() }
     }
 

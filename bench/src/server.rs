@@ -1,8 +1,8 @@
 //! The loopback server every client talks to: HTTP/1.1 on 127.0.0.1, spawned as tasks on the
 //! caller's (current-thread) runtime, answering each request with the same challenge response.
 //!
-//! Every server task is wrapped in [`ServerTask`], whose poll goes through the never-inlined
-//! [`bench_server_poll`]: callgrind reports that function's inclusive cost, and the counting
+//! Every server task is wrapped in `ServerTask`, whose poll goes through the never-inlined
+//! `bench_server_poll`: callgrind reports that function's inclusive cost, and the counting
 //! allocator books what it allocates to the server, so both can be taken out of the clients'
 //! figures.
 

@@ -5,7 +5,6 @@ use std::time::Instant;
 
 use dintero_auth::flows::{CodeSent, FlowError, MfaFlow, MfaRequired, Step as FlowOutcome};
 use dintero_auth::models::{AccessToken, OobChannel};
-use dintero_auth::Client;
 use dintero_auth_fake::{Channel, Config, FakeDintero, FakeServer, MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT};
 use serde_json::json;
 
@@ -16,7 +15,11 @@ pub async fn run(out: &mut Reporter) -> Result<(), CliError> {
     let started = Instant::now();
     let server = FakeDintero::start(Config::default()).await.map_err(|e| CliError::Setup(e.to_string()))?;
     out.note(&format!("fake Dintero Auth server listening on {}", server.base_url()));
-    let client = Client::builder().base_url(server.base_url()).bearer_token("demo-jwt").build()?;
+    let client = dintero_auth::builder()
+        .base_url(server.base_url())
+        .bearer_token("demo-jwt")
+        .build()
+        .map_err(dintero_auth::Error::from)?;
     let audience = format!("https://api.dintero.com/v1/accounts/{TEST_ACCOUNT}");
     let demo = Demo { server: &server, flow: MfaFlow::new(&client, TEST_ACCOUNT), audience };
 

@@ -38,7 +38,18 @@ impl fmt::Display for CliError {
             Self::Flow(text) => write!(f, "unexpected flow outcome: {text}"),
             Self::Usage(text) => f.write_str(text),
             Self::Refused(_) => f.write_str("bad arguments"),
-            Self::Call(_) => f.write_str("the call failed"),
+            // The server's own code and message say most; `output` escapes and bounds them.
+            Self::Call(error) => match error.api_error() {
+                Some(detail) => {
+                    write!(
+                        f,
+                        "the call failed: {}: {}",
+                        detail.code.as_deref().unwrap_or("-"),
+                        detail.message
+                    )
+                }
+                None => f.write_str("the call failed"),
+            },
             Self::Step(error) => write!(f, "{error}"),
         }
     }

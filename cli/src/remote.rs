@@ -5,7 +5,9 @@ use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
 use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
-use dintero_auth::{ApiResponse, ChallengeApi, Client, ClientBuilder, Error, ErrorKind, TokenApi};
+use dintero_auth::{
+    ApiResponse, ChallengeApi, Client, ClientBuilder, DinteroApis, Error, ErrorKind, TokenApi,
+};
 use serde_json::{json, Value};
 
 use crate::output::{Reporter, Step};
@@ -41,7 +43,7 @@ fn call_error(error: Error) -> CliError {
 
 fn builder(matches: &ArgMatches, allow_insecure_http: bool) -> Result<ClientBuilder, CliError> {
     let timeout = matches.get_one::<u64>("timeout-secs").copied().unwrap_or(30);
-    let mut builder = Client::builder()
+    let mut builder = dintero_auth::builder()
         .base_url(arg(matches, "base-url")?)
         .timeout(Duration::from_secs(timeout))
         .allow_insecure_http(allow_insecure_http);
@@ -63,10 +65,10 @@ fn client(matches: &ArgMatches) -> Result<Client, CliError> {
             // problem), and it is reported.
             match builder(matches, true)?.build() {
                 Ok(_) => Err(CliError::Usage(PLAIN_HTTP_REFUSED.into())),
-                Err(other) => Err(call_error(other)),
+                Err(other) => Err(call_error(other.into())),
             }
         }
-        Err(error) => Err(call_error(error)),
+        Err(error) => Err(call_error(error.into())),
     }
 }
 

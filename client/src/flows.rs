@@ -23,7 +23,7 @@
 use std::fmt;
 
 use crate::models::{AccessToken, AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
-use crate::{ChallengeApi, Client, Error, Secret, TokenApi};
+use crate::{ChallengeApi, ChallengeApiClient, Client, DinteroApis, Error, Secret, TokenApi, TokenApiClient};
 
 /// Which request of a flow failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -138,15 +138,24 @@ impl std::error::Error for FlowError {
 }
 
 /// Where a token request left the flow.
-#[derive(Debug)]
-pub enum Step {
+pub enum Step<C = ChallengeApiClient, T = TokenApiClient> {
     /// Authenticated.
     Done(AccessToken),
     /// Another factor is needed: challenge it.
-    MfaRequired(MfaRequired),
+    MfaRequired(MfaRequired<C, T>),
 }
 
-impl Step {
+// By hand: the API implementations need not be `Debug`, and are not shown.
+impl<C, T> fmt::Debug for Step<C, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Done(token) => f.debug_tuple("Done").field(token).finish(),
+            Self::MfaRequired(next) => f.debug_tuple("MfaRequired").field(next).finish(),
+        }
+    }
+}
+
+impl<C, T> Step<C, T> {
     /// The token, or an error when another factor is still required.
     pub fn into_token(self) -> Result<AccessToken, FlowError> {
         match self {
@@ -159,17 +168,27 @@ impl Step {
     }
 }
 
-/// The flows for one account.
+/// The flows for one account, over any implementation of [`ChallengeApi`] and [`TokenApi`]:
+/// the generated clients ([`MfaFlow::new`]), or your own mocks ([`MfaFlow::with_apis`]).
 #[derive(Clone, Debug)]
-pub struct MfaFlow {
-    client: Client,
+pub struct MfaFlow<C = ChallengeApiClient, T = TokenApiClient> {
+    challenge_api: C,
+    token_api: T,
     aid: String,
 }
 
 impl MfaFlow {
     /// Flows against account `aid` through `client`.
     pub fn new(client: &Client, aid: impl Into<String>) -> Self {
-        Self { client: client.clone(), aid: aid.into() }
+        Self::with_apis(client.challenge_api(), client.token_api(), aid)
+    }
+}
+
+impl<C: ChallengeApi + Clone, T: TokenApi + Clone> MfaFlow<C, T> {
+    /// Flows against account `aid` through these implementations of the two APIs, e.g. a
+    /// hand-written mock for tests.
+    pub fn with_apis(challenge_api: C, token_api: T, aid: impl Into<String>) -> Self {
+        Self { challenge_api, token_api, aid: aid.into() }
     }
 
     /// Login, step 1: the password grant. A user with MFA gets [`Step::MfaRequired`].
@@ -178,7 +197,7 @@ impl MfaFlow {
         username: &str,
         password: impl Into<Secret>,
         audience: &str,
-    ) -> Result<Step, FlowError> {
+    ) -> Result<Step<C, T>, FlowError> {
         let request = TokenRequest::password(username, password, audience);
         self.token(FlowStep::PasswordToken, &request, None).await
     }
@@ -190,10 +209,10 @@ impl MfaFlow {
         username: &str,
         audience: &str,
         channel: OobChannel,
-    ) -> Result<CodeSent, FlowError> {
+    ) -> Result<CodeSent<C, T>, FlowError> {
         let step = FlowStep::Recovery;
         let body = AuthRecovery::oob(channel, username, audience);
-        let answer = self.client.challenge_api().aid_auth_mfa_recovery_post(&self.aid, &body).await;
+        let answer = self.challenge_api.aid_auth_mfa_recovery_post(&self.aid, &body).await;
         let answer = answer.map_err(|e| FlowError::call(step, e))?;
         let (Some(oob_code), Some(mfa_token)) = (answer.oob_code, answer.mfa_token) else {
             return Err(FlowError::unfit_answer(
@@ -210,8 +229,8 @@ impl MfaFlow {
         step: FlowStep,
         request: &TokenRequest,
         used_channel: Option<OobChannel>,
-    ) -> Result<Step, FlowError> {
-        match self.client.token_api().aid_auth_token_post(&self.aid, request).await {
+    ) -> Result<Step<C, T>, FlowError> {
+        match self.token_api.aid_auth_token_post(&self.aid, request).await {
             Ok(token) => Ok(Step::Done(token)),
             Err(error) if error.is_mfa_required() => match error.mfa_token() {
                 Some(token) => Ok(Step::MfaRequired(MfaRequired {
@@ -227,14 +246,14 @@ impl MfaFlow {
 }
 
 /// A token request answered `403 mfa_required`: challenge the user with [`MfaRequired::challenge`].
-pub struct MfaRequired {
-    flow: MfaFlow,
+pub struct MfaRequired<C = ChallengeApiClient, T = TokenApiClient> {
+    flow: MfaFlow<C, T>,
     mfa_token: Secret,
     /// During recovery, the channel of the first factor: the second must differ.
     used_channel: Option<OobChannel>,
 }
 
-impl MfaRequired {
+impl<C: ChallengeApi + Clone, T: TokenApi + Clone> MfaRequired<C, T> {
     /// The `mfa_token` of the `mfa_required` answer.
     pub fn mfa_token(&self) -> &Secret {
         &self.mfa_token
@@ -247,14 +266,13 @@ impl MfaRequired {
 
     /// Sends a binding code over `channel`. During a recovery the channel must differ from the
     /// first one; the same channel is refused here, before anything is sent.
-    pub async fn challenge(self, channel: OobChannel) -> Result<CodeSent, FlowError> {
+    pub async fn challenge(self, channel: OobChannel) -> Result<CodeSent<C, T>, FlowError> {
         let step = FlowStep::Challenge;
         if self.used_channel == Some(channel) {
             return Err(FlowError::refused(step, "recovery needs two different channels; nothing was sent"));
         }
         let body = AuthChallenge::oob(channel, self.mfa_token.clone());
-        let answer =
-            self.flow.client.challenge_api().aid_auth_mfa_challenge_post(&self.flow.aid, &body).await;
+        let answer = self.flow.challenge_api.aid_auth_mfa_challenge_post(&self.flow.aid, &body).await;
         let answer = answer.map_err(|e| FlowError::call(step, e))?;
         let Some(oob_code) = answer.oob_code else {
             return Err(FlowError::unfit_answer(
@@ -266,7 +284,7 @@ impl MfaRequired {
     }
 }
 
-impl fmt::Debug for MfaRequired {
+impl<C, T> fmt::Debug for MfaRequired<C, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MfaRequired")
             .field("aid", &self.flow.aid)
@@ -289,15 +307,15 @@ impl fmt::Debug for MfaRequired {
 /// `invalid_oob_code`), and the only way on is a new flow ([`MfaFlow::login`] or
 /// [`MfaFlow::start_recovery`]), which sends a new message. `Debug` never shows the `oob_code`
 /// or the `mfa_token`.
-pub struct CodeSent {
-    flow: MfaFlow,
+pub struct CodeSent<C = ChallengeApiClient, T = TokenApiClient> {
+    flow: MfaFlow<C, T>,
     channel: OobChannel,
     oob_code: Secret,
     mfa_token: Secret,
     recovery: bool,
 }
 
-impl CodeSent {
+impl<C: ChallengeApi + Clone, T: TokenApi + Clone> CodeSent<C, T> {
     /// Where the binding code went.
     pub fn channel(&self) -> OobChannel {
         self.channel
@@ -308,16 +326,16 @@ impl CodeSent {
     /// `mfa_required` and this gives [`Step::MfaRequired`] for the other channel.
     ///
     /// On a wrong code (a 403 `invalid_binding_code`) or a code refused before sending
-    /// ([`Error::is_invalid_input`]), the step is still yours: ask the user again and call
+    /// ([`is_invalid_input`](http_api_client::Error::is_invalid_input)), the step is still yours: ask the user again and call
     /// `verify` again, within the server's attempt limit (see [`CodeSent`]).
-    pub async fn verify(&self, binding_code: impl Into<Secret>) -> Result<Step, FlowError> {
+    pub async fn verify(&self, binding_code: impl Into<Secret>) -> Result<Step<C, T>, FlowError> {
         let request = TokenRequest::mfa_oob(self.oob_code.clone(), binding_code, self.mfa_token.clone());
         let used = self.recovery.then_some(self.channel);
         self.flow.token(FlowStep::MfaOobToken, &request, used).await
     }
 }
 
-impl fmt::Debug for CodeSent {
+impl<C, T> fmt::Debug for CodeSent<C, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CodeSent")
             .field("aid", &self.flow.aid)

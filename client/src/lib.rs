@@ -1,58 +1,63 @@
-//! Dintero's Auth API (MFA part) as a typed async client, and the `#[api]` macro it is
-//! declared with, so you can declare clients for your own HTTP APIs the same way.
+//! Dintero's Auth API (MFA part) as a typed async client, declared with the `#[api]` macro of
+//! the vendor-neutral [`http_api_client`] runtime, which this crate re-exports so a Dintero user
+//! depends on this crate alone.
 //!
-//! See the README for examples, the defaults, and the error model.
+//! ```no_run
+//! use dintero_auth::prelude::*;
+//! use dintero_auth::models::AuthChallenge;
+//!
+//! # async fn run(jwt: String, mfa_token: String) -> Result<(), dintero_auth::Error> {
+//! let client = dintero_auth::builder().bearer_token(jwt).build()?;
+//! let answer = client
+//!     .challenge_api()
+//!     .aid_auth_mfa_challenge_post("P00000000", &AuthChallenge::oob_sms(mfa_token))
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! See the README for the operation mapping, the flows and the error model.
 
-// Lets this crate use its own `#[api]` macro, whose output names `::dintero_auth`.
-extern crate self as dintero_auth;
-
-mod call;
-mod client;
-mod config;
-mod connect_deadline;
-mod display_text;
+mod defaults;
 mod error;
-mod header_value;
-mod options;
-mod params;
-mod path;
-mod proxy;
-mod response;
-mod retry_after;
-mod secret;
 
 pub mod apis;
 pub mod flows;
 pub mod models;
 
-pub use apis::{ChallengeApi, ChallengeApiClient, TokenApi, TokenApiClient};
-pub use client::Client;
-pub use config::{
-    ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
+pub use apis::{ChallengeApi, ChallengeApiClient, DinteroApis, TokenApi, TokenApiClient};
+pub use defaults::{builder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use error::Error;
+pub use http_api_client::{
+    api, http, ApiResponse, CallOptions, Client, ClientBuilder, ErrorKind, Operation, Secret,
+    DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER,
+    MAX_TIMEOUT,
 };
-pub use dintero_auth_macros::api;
-pub use error::{Error, ErrorKind, MAX_RETRY_AFTER};
-/// The `http` crate's types used in this API (`StatusCode`, `HeaderMap`).
-pub use http;
-pub use options::CallOptions;
-pub use response::ApiResponse;
-pub use secret::Secret;
+
+/// The traits a Dintero user calls methods through: `use dintero_auth::prelude::*;`.
+pub mod prelude {
+    pub use crate::apis::{ChallengeApi, DinteroApis, TokenApi};
+}
 
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::Call;
-    pub use crate::path::Segment;
-    pub use http::Method;
-    pub use serde;
-    pub use serde_json;
+    pub use http_api_client::__private::*;
 
-    /// Runs every response-handling path on arbitrary input, for the fuzz targets: the error
-    /// body parser, `Retry-After`, and decoding into each answer model. Must never panic.
-    pub fn fuzz_response(status: u16, retry_after: &[u8], body: &[u8]) -> usize {
-        crate::response::fuzz_response(status, retry_after, body)
+    /// Converts a call's error into the method's declared error type. Shadows the runtime's
+    /// version for APIs declared through this crate, so their error types keep the contract
+    /// `E: From<dintero_auth::Error>` (the body is read as Dintero's, whatever `error_body` says).
+    pub fn error_into<B, E: From<crate::Error>>(error: http_api_client::Error) -> E {
+        E::from(crate::Error::from(error))
+    }
+
+    /// Runs every response-handling path on arbitrary input for each answer model, for the
+    /// fuzz targets. Must never panic.
+    pub fn fuzz_dintero_response(status: u16, retry_after: &[u8], body: &[u8]) -> usize {
+        use crate::models::{AccessToken, ChallengeResponse, ErrorBody, RecoveryResponse};
+        fuzz_response::<ChallengeResponse, ErrorBody>(status, retry_after, body)
+            + fuzz_response::<RecoveryResponse, ErrorBody>(status, retry_after, body)
+            + fuzz_response::<AccessToken, ErrorBody>(status, retry_after, body)
     }
 }
 

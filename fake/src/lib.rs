@@ -63,7 +63,8 @@
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let server = FakeDintero::start(Config::default()).await?;
 //! let base = server.base_url(); // http://127.0.0.1:PORT/v1
-//! let http = reqwest::Client::new();
+//! // No proxy: the fake is on loopback, where a proxy from the environment has no business.
+//! let http = reqwest::Client::builder().no_proxy().build()?;
 //!
 //! // 1. The password is right, but the user has MFA: 403 mfa_required.
 //! let login = http

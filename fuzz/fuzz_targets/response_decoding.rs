@@ -8,5 +8,5 @@ fuzz_target!(|data: &[u8]| {
     let Some((&[high, low, len], rest)) = data.split_first_chunk::<3>() else { return };
     let status = 100 + u16::from_be_bytes([high, low]) % 500;
     let (retry_after, body) = rest.split_at(usize::from(len).min(rest.len()));
-    dintero_auth::__private::fuzz_response(status, retry_after, body);
+    dintero_auth::__private::fuzz_dintero_response(status, retry_after, body);
 });

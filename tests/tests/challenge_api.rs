@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use dintero_auth::models::{AuthChallenge, AuthRecovery, ChallengeType, OobChannel};
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client, ErrorKind};
 use dintero_auth_tests::{Reply, TestServer};
 use serde_json::json;
@@ -12,7 +13,7 @@ const JWT: &str = "SENTINEL-JWT-7f3a";
 const MFA_TOKEN: &str = "SENTINEL-MFA-TOKEN-91c2";
 
 fn client(server: &TestServer) -> Client {
-    Client::builder().base_url(server.base_url()).bearer_token(JWT).build().expect("valid config")
+    dintero_auth::builder().base_url(server.base_url()).bearer_token(JWT).build().expect("valid config")
 }
 
 fn dintero_error(status: u16, code: &str, message: &str) -> Reply {
@@ -115,7 +116,11 @@ async fn every_documented_status_is_a_typed_error_with_the_body_fields() {
         assert_eq!(detail.errors, vec![json!({"field": "aid"})]);
         assert!(err.may_have_been_delivered());
         assert!(!err.is_mfa_required());
-        assert_eq!(err.to_string(), format!("HTTP {}: {code}: it went wrong", err.status().unwrap()));
+        // The body's text is read through `code()`/`api_error()`, never printed by the error.
+        assert_eq!(
+            err.to_string(),
+            format!("HTTP {} ({}-byte body)", err.status().unwrap(), 74 + code.len())
+        );
         assert_eq!(server.count(), 1, "no retry on {status}");
     }
 }
@@ -138,12 +143,7 @@ async fn mfa_required_hands_over_the_mfa_token() {
 async fn bodies_that_are_not_dintero_errors_are_reported_clearly_with_the_status() {
     let html = "<html><body><h1>502 Bad Gateway</h1>SENTINEL-JWT-7f3a</body></html>";
     let cases = [
-        (
-            Reply::new(502, html).header("content-type", "text/html"),
-            502,
-            ErrorKind::Api,
-            "not a Dintero error",
-        ),
+        (Reply::new(502, html).header("content-type", "text/html"), 502, ErrorKind::Api, "67-byte body"),
         (Reply::new(500, ""), 500, ErrorKind::Api, "empty body"),
         (Reply::new(200, r#"{"oob_code": "abc", "binding_me"#), 200, ErrorKind::Decode, "truncated"),
         (Reply::new(200, ""), 200, ErrorKind::Decode, "empty"),

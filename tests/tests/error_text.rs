@@ -2,6 +2,7 @@
 //! and nothing of a body that failed to decode.
 
 use dintero_auth::models::AuthChallenge;
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client};
 use dintero_auth_tests::{Reply, TestServer};
 use serde_json::json;

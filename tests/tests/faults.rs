@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use dintero_auth::models::{AuthChallenge, ChallengeResponse, OobChannel, TokenRequest};
+use dintero_auth::DinteroApis;
 use dintero_auth::{CallOptions, ChallengeApi, Client, Error, ErrorKind, TokenApi, MAX_RETRY_AFTER};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 

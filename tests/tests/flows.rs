@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use dintero_auth::flows::{FlowStep, MfaFlow, MfaRequired, Step};
 use dintero_auth::models::{AuthChallenge, OobChannel};
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client, ErrorKind};
 use dintero_auth_fake::{
     Channel, Config, Endpoint, FakeDintero, FakeServer, FaultResponse, MFA_PASSWORD, MFA_USERNAME,

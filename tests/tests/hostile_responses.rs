@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel};
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client, ErrorKind};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 

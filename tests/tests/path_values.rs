@@ -3,6 +3,7 @@
 //! `..`; these tests read what the server received, not what the client was given.
 
 use dintero_auth::models::AuthChallenge;
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client, Error};
 use dintero_auth_tests::{Reply, TestServer};
 use percent_encoding::percent_decode_str;

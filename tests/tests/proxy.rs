@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use dintero_auth::models::AuthChallenge;
+use dintero_auth::DinteroApis;
 use dintero_auth::{ChallengeApi, Client};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 use dintero_auth_tests::{Reply, TestServer};

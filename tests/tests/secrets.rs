@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, AuthRecovery, ChallengeResponse, OobChannel, RecoveryResponse};
+use dintero_auth::DinteroApis;
 use dintero_auth::{CallOptions, ChallengeApi, Client};
 use dintero_auth_tests::{assert_no_secrets, error_chain, Reply, TestServer, SENTINELS};
 use serde_json::json;

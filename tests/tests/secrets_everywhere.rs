@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, TokenRequest};
+use dintero_auth::DinteroApis;
 use dintero_auth::{CallOptions, ChallengeApi, Client, TokenApi};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 use dintero_auth_tests::{assert_no_secrets, error_chain, logs, SENTINELS};
@@ -75,6 +76,9 @@ async fn no_sentinel_in_errors_config_clients_models_or_logs() {
     assert_no_secrets("config error", &error_chain(&err));
 
     let logs = logs::captured();
-    assert!(logs.contains("dintero-auth request"), "the capture saw the client's own events:\n{logs}");
+    assert!(
+        logs.contains("http_api_client::transport message=request"),
+        "the capture saw the client's own events:\n{logs}"
+    );
     assert_no_secrets("log output", &logs);
 }

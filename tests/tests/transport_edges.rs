@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use dintero_auth::models::AuthChallenge;
+use dintero_auth::DinteroApis;
 use dintero_auth::{CallOptions, ChallengeApi, Client, ErrorKind};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 

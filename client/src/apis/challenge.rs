@@ -1,5 +1,6 @@
 //! `ChallengeApi`: `POST /accounts/{aid}/auth/mfa/challenge` and `.../mfa/recovery`.
 
+use crate::models::ErrorBody;
 use crate::models::{AuthChallenge, AuthRecovery, ChallengeResponse, RecoveryResponse};
 use crate::{api, ApiResponse, Error};
 
@@ -7,7 +8,7 @@ use crate::{api, ApiResponse, Error};
 /// the C# client's `ChallengeApi` (`AidAuthMfaChallengePost` → `aid_auth_mfa_challenge_post`).
 ///
 /// Scopes: `admin:accounts`, `write:accounts` or `write:accounts:/auth/mfa`.
-#[api]
+#[api(error_body = ErrorBody)]
 pub trait ChallengeApi {
     /// Challenge request: sends the user a binding code out of band (SMS or e-mail) for the
     /// `mfa_token` of an `mfa_required` error. Use the answer's `oob_code` in a token request

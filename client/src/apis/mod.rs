@@ -8,16 +8,20 @@ pub use token::{TokenApi, TokenApiClient};
 
 use crate::Client;
 
-impl Client {
+/// Dintero's API groups on a runtime [`Client`]: `client.challenge_api()`, `client.token_api()`.
+pub trait DinteroApis {
     /// The MFA challenge and recovery endpoints (the C# client's `ChallengeApi`).
-    pub fn challenge_api(&self) -> ChallengeApiClient {
-        ChallengeApiClient::new(self.clone())
-    }
+    fn challenge_api(&self) -> ChallengeApiClient;
+    /// The token endpoint (password and `mfa_oob` grants).
+    fn token_api(&self) -> TokenApiClient;
 }
 
-impl Client {
-    /// The token endpoint (password and `mfa_oob` grants).
-    pub fn token_api(&self) -> TokenApiClient {
+impl DinteroApis for Client {
+    fn challenge_api(&self) -> ChallengeApiClient {
+        ChallengeApiClient::new(self.clone())
+    }
+
+    fn token_api(&self) -> TokenApiClient {
         TokenApiClient::new(self.clone())
     }
 }

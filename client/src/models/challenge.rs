@@ -14,7 +14,7 @@ pub struct AuthChallenge {
     challenge_type: ChallengeType,
     #[serde(skip_serializing_if = "Option::is_none")]
     oob_channel: Option<OobChannel>,
-    #[serde(serialize_with = "crate::secret::serialize_token")]
+    #[serde(serialize_with = "crate::models::opaque::serialize_token")]
     mfa_token: Secret,
 }
 

@@ -4,8 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::Secret;
 
-/// The whole error body, as the server sends it.
+/// The whole error body, as the server sends it. An `mfa_token` is read from inside `error` or,
+/// failing that, from beside it (both placements are seen in Dintero's answers).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Wire")]
 #[non_exhaustive]
 pub struct ErrorBody {
     /// The error.
@@ -42,22 +44,22 @@ impl ErrorBody {
     pub fn new(error: ApiErrorDetail) -> Self {
         Self { error }
     }
+}
 
-    /// Reads a Dintero error body; `None` when the body has another shape. An `mfa_token` is
-    /// taken from inside `error` or, failing that, from beside it.
-    pub(crate) fn parse(body: &[u8]) -> Option<ApiErrorDetail> {
-        #[derive(Deserialize)]
-        struct Wire {
-            error: ApiErrorDetail,
-            #[serde(default)]
-            mfa_token: Option<Secret>,
+#[derive(Deserialize)]
+struct Wire {
+    error: ApiErrorDetail,
+    #[serde(default)]
+    mfa_token: Option<Secret>,
+}
+
+impl From<Wire> for ErrorBody {
+    fn from(wire: Wire) -> Self {
+        let mut error = wire.error;
+        if error.mfa_token.is_none() {
+            error.mfa_token = wire.mfa_token;
         }
-        let wire: Wire = serde_json::from_slice(body).ok()?;
-        let mut detail = wire.error;
-        if detail.mfa_token.is_none() {
-            detail.mfa_token = wire.mfa_token;
-        }
-        Some(detail)
+        Self { error }
     }
 }
 
@@ -65,16 +67,20 @@ impl ErrorBody {
 mod tests {
     use super::*;
 
+    fn parse(body: &[u8]) -> Option<ApiErrorDetail> {
+        serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.error)
+    }
+
     #[test]
     fn parses_both_token_placements_and_rejects_other_shapes() {
         let inside = br#"{"error":{"code":"mfa_required","message":"m","mfa_token":"t1"}}"#;
-        assert_eq!(ErrorBody::parse(inside).unwrap().mfa_token.unwrap().expose(), "t1");
+        assert_eq!(parse(inside).unwrap().mfa_token.unwrap().expose(), "t1");
         let beside = br#"{"error":{"code":"mfa_required","message":"m"},"mfa_token":"t2"}"#;
-        assert_eq!(ErrorBody::parse(beside).unwrap().mfa_token.unwrap().expose(), "t2");
+        assert_eq!(parse(beside).unwrap().mfa_token.unwrap().expose(), "t2");
         let errors = br#"{"error":{"message":"bad","errors":[{"field":"x"}]}}"#;
-        assert_eq!(ErrorBody::parse(errors).unwrap().errors.len(), 1);
-        assert!(ErrorBody::parse(b"<html>502</html>").is_none());
-        assert!(ErrorBody::parse(b"").is_none());
-        assert!(ErrorBody::parse(br#"{"error":{"code":"x"}}"#).is_none());
+        assert_eq!(parse(errors).unwrap().errors.len(), 1);
+        assert!(parse(b"<html>502</html>").is_none());
+        assert!(parse(b"").is_none());
+        assert!(parse(br#"{"error":{"code":"x"}}"#).is_none());
     }
 }

@@ -3,6 +3,7 @@
 mod challenge;
 mod enums;
 mod error_body;
+mod opaque;
 mod recovery;
 mod seconds;
 mod token;

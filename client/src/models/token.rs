@@ -25,13 +25,13 @@ pub enum TokenRequest {
     /// `grant_type=mfa_oob`: proves possession with the binding code the user received.
     MfaOob {
         /// `oob_code` from the challenge (or recovery) answer.
-        #[serde(serialize_with = "crate::secret::serialize_token")]
+        #[serde(serialize_with = "crate::models::opaque::serialize_token")]
         oob_code: Secret,
         /// The code the user received by SMS or e-mail.
-        #[serde(serialize_with = "crate::secret::serialize_token")]
+        #[serde(serialize_with = "crate::models::opaque::serialize_token")]
         binding_code: Secret,
         /// The `mfa_token` the challenge was made for.
-        #[serde(serialize_with = "crate::secret::serialize_token")]
+        #[serde(serialize_with = "crate::models::opaque::serialize_token")]
         mfa_token: Secret,
     },
 }

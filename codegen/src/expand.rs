@@ -5,9 +5,10 @@
 //! query, header and body values, then await one of four runtime `send_*` functions. Everything
 //! that does not depend on the user's types lives in the runtime crate.
 
-use crate::ast::{self, Api, Endpoint, Mode, Role, Segment};
-use crate::attr::{self, RuntimeLookup};
+use crate::ast::{self, Api, Endpoint, Mode, Role};
+use crate::attr::{self, RuntimeLookup, Verb};
 use crate::errors::Errors;
+use crate::template::{Segment, Template};
 use crate::valid;
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
@@ -16,7 +17,7 @@ use syn::{Attribute, Ident, Item, LitStr, Type};
 
 /// Entry point for tests and for the harnesses that compile these modules in: `attr` is the
 /// `#[api(...)]` argument list, `item` the annotated trait. Without a manifest to read, the runtime
-/// is `::dintero_auth` unless `crate = "..."` says otherwise.
+/// is `::http_api_client` unless `crate = "..."` says otherwise.
 // The macro itself calls `api_with_lookup`, so in its own non-test build this one is unused.
 #[allow(dead_code)]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
@@ -260,12 +261,17 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         Mode::WithInfo(ty) => quote_spanned!(span=> #located_call.send_with_info::<#ty>().await),
         Mode::WithInfoUnit => quote_spanned!(span=> #located_call.send_with_info_unit().await),
     };
-    // At the error type, so a missing `From<runtime::Error>` is reported once, on `E`.
+    // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
+    // type `B` is the API's `error_body`, or the runtime's `Untyped`.
+    let error_body = match &api.error_body {
+        Some(ty) => quote!(#ty),
+        None => quote!(#krate::__private::Untyped),
+    };
     let result = quote_spanned! {at(&response.error)=>
-        ::core::result::Result::map_err(#response_value, ::core::convert::From::from)
+        ::core::result::Result::map_err(#response_value, #krate::__private::error_into::<#error_body, _>)
     };
 
-    let method = Ident::new(verb.verb.constant(), Span::call_site());
+    let operation = operation(api, endpoint, verb.verb, template);
     let attrs = impl_attrs(endpoint);
     let Endpoint { fn_token, ident, generics, .. } = endpoint;
     let receiver = impl_receiver(endpoint);
@@ -279,13 +285,30 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     quote! {
         #(#attrs)*
         async #fn_token #ident #generics(#receiver #(, #params)*) -> #output #where_clause {
-            let #mutability #call = self.__client.call(
-                #krate::__private::Method::#method,
-                &[#(#segments),*],
-            );
+            #operation
+            let #mutability #call = self.__client.call(&__OPERATION, &[#(#segments),*]);
             #(#statements)*
             #result
         }
+    }
+}
+
+/// The `'static` description of the endpoint that the runtime gets with every call.
+fn operation(api: &Api, endpoint: &Endpoint, verb: Verb, template: &Template) -> TokenStream {
+    let krate = &api.krate;
+    let api_name = api.ident.to_string();
+    let method_name = endpoint.ident.to_string();
+    let http_method = Ident::new(verb.constant(), Span::call_site());
+    let path = template.lit.value();
+    let idempotent = verb.is_idempotent();
+    quote! {
+        static __OPERATION: #krate::__private::Operation = #krate::__private::Operation::new(
+            #api_name,
+            #method_name,
+            #krate::__private::Method::#http_method,
+            #path,
+            #idempotent,
+        );
     }
 }
 

@@ -1,5 +1,5 @@
 //! Finding the runtime crate under the name the caller's `Cargo.toml` gives it, so that
-//! `#[renamed::api]` works after `renamed = { package = "dintero-auth", .. }` without
+//! `#[renamed::api]` works after `renamed = { package = "http-api-client", .. }` without
 //! `crate = "..."`.
 //!
 //! Only the proc macro's entry point uses this module: it reads the file system through
@@ -8,8 +8,10 @@
 use crate::attr::RuntimeLookup;
 use proc_macro_crate::{Error, FoundCrate};
 
-/// Packages that provide the runtime the generated code calls into, most preferred first.
-const RUNTIME_PACKAGES: &[&str] = &["dintero-auth"];
+/// Packages that provide the runtime the generated code calls into, most preferred first: the
+/// runtime itself, then the client crates known to re-export it (with its `__private` module), so
+/// that their users depend on them alone.
+const RUNTIME_PACKAGES: &[&str] = &["http-api-client", "dintero-auth"];
 
 /// Where the crate being compiled reaches the runtime, from its own `Cargo.toml`.
 pub(crate) fn find_runtime() -> RuntimeLookup {
@@ -73,12 +75,15 @@ mod tests {
 
     #[test]
     fn the_runtime_itself_uses_its_package_name() {
-        assert_eq!(show(find_among(RUNTIME_PACKAGES, |_| Ok(FoundCrate::Itself))), "::dintero_auth");
+        assert_eq!(show(find_among(RUNTIME_PACKAGES, |_| Ok(FoundCrate::Itself))), "::http_api_client");
     }
 
     #[test]
     fn not_found_is_missing_but_unreadable_is_unknown() {
-        assert_eq!(show(find_among(RUNTIME_PACKAGES, |p| Err(not_found(p)))), "missing [\"dintero-auth\"]");
+        assert_eq!(
+            show(find_among(RUNTIME_PACKAGES, |p| Err(not_found(p)))),
+            "missing [\"http-api-client\", \"dintero-auth\"]"
+        );
         assert_eq!(show(find_among(RUNTIME_PACKAGES, |_| Err(Error::CargoManifestDirNotSet))), "unknown");
     }
 
@@ -86,7 +91,8 @@ mod tests {
     /// `CARGO_MANIFEST_DIR` for all cases, so that no other test sees it change.
     #[test]
     fn reads_the_manifest_in_cargo_manifest_dir() {
-        let root = std::env::temp_dir().join(format!("dintero-auth-macros-manifest-{}", std::process::id()));
+        let root =
+            std::env::temp_dir().join(format!("http-api-client-codegen-manifest-{}", std::process::id()));
         let saved = std::env::var_os("CARGO_MANIFEST_DIR");
         let lookup_in = |case: &str, manifest: Option<&str>| {
             let dir = root.join(case);
@@ -100,15 +106,21 @@ mod tests {
         };
         let package = "[package]\nname = \"user\"\nversion = \"0.0.0\"\n\n[workspace]\n\n";
 
-        let renamed =
-            format!("{package}[dependencies]\nrenamed = {{ package = \"dintero-auth\", version = \"1\" }}\n");
+        let renamed = format!(
+            "{package}[dependencies]\nrenamed = {{ package = \"http-api-client\", version = \"1\" }}\n"
+        );
         assert_eq!(lookup_in("renamed", Some(&renamed)), "::renamed");
+        let facade =
+            format!("{package}[dependencies]\ndintero = {{ package = \"dintero-auth\", version = \"1\" }}\n");
+        assert_eq!(lookup_in("facade", Some(&facade)), "::dintero");
+        let both = format!("{package}[dependencies]\ndintero-auth = \"1\"\nhttp-api-client = \"1\"\n");
+        assert_eq!(lookup_in("both", Some(&both)), "::http_api_client");
         let plain = format!("{package}[dev-dependencies]\ndintero-auth = \"1\"\n");
         assert_eq!(lookup_in("plain", Some(&plain)), "::dintero_auth");
-        let itself = "[package]\nname = \"dintero-auth\"\nversion = \"0.0.0\"\n\n[workspace]\n";
-        assert_eq!(lookup_in("itself", Some(itself)), "::dintero_auth");
+        let itself = "[package]\nname = \"http-api-client\"\nversion = \"0.0.0\"\n\n[workspace]\n";
+        assert_eq!(lookup_in("itself", Some(itself)), "::http_api_client");
         let other = format!("{package}[dependencies]\nserde = \"1\"\n");
-        assert_eq!(lookup_in("missing", Some(&other)), "missing [\"dintero-auth\"]");
+        assert_eq!(lookup_in("missing", Some(&other)), "missing [\"http-api-client\", \"dintero-auth\"]");
         assert_eq!(lookup_in("no-manifest", None), "unknown");
 
         match saved {

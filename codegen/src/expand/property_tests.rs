@@ -243,7 +243,7 @@ fn same_without_invisible_groups(seed: u64, attr: TokenStream, output: &TokenStr
 fn report(kind: Kind, seed: u64, problem: &str, output: Option<&TokenStream>) -> String {
     let mut text = format!(
         "[{kind}:{seed:016x}] {problem}\n  rerun: MACRO_PROPTEST_REPLAY={kind}:{seed:016x} cargo test -p \
-         dintero-auth-macros property_tests -- --nocapture",
+         http-api-client-codegen property_tests -- --nocapture",
         kind = kind.name()
     );
     let (attr, item) = case_source(kind, seed);
@@ -538,7 +538,7 @@ const OK_TYPES: &[&str] = &[
     "serde_json::Value",
     "Result<u8, u8>",
 ];
-const API_RESPONSES: &[&str] = &["ApiResponse", "dintero_auth::ApiResponse", "crate::ApiResponse"];
+const API_RESPONSES: &[&str] = &["ApiResponse", "http_api_client::ApiResponse", "crate::ApiResponse"];
 const ERROR_TYPES: &[&str] =
     &["Error", "E", "crate::Error", "Box<dyn std::error::Error + Send + Sync>", "()"];
 const BAD_RESULTS: &[&str] = &[
@@ -607,7 +607,7 @@ impl Gen<'_> {
         if self.rng.one_in(3) {
             args.push(format!(
                 "crate = {}",
-                Gen::string(self.pick(&["::dintero_auth", "crate::rt", "rt", "self"]))
+                Gen::string(self.pick(&["::http_api_client", "crate::rt", "rt", "self"]))
             ));
         }
         if self.rng.one_in(3) {

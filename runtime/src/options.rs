@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue};
 
-use crate::config::{authorization_value, MAX_TIMEOUT};
-use crate::header_value::exact_header_value;
+use crate::config::MAX_TIMEOUT;
+use crate::header_value::{authorization_value, exact_header_value};
 use crate::secret::Secret;
 
 /// Per-call settings, applied with the generated `with_options` on any API client:
@@ -15,6 +15,25 @@ use crate::secret::Secret;
 /// Invalid values (a header with a newline, a token with a control character) do not fail
 /// here: every call made with these options then fails with an `InvalidInput` error before
 /// anything is sent.
+///
+/// ```
+/// use std::time::Duration;
+/// use http_api_client::{api, CallOptions, Client, Error};
+///
+/// #[api]
+/// pub trait Reports {
+///     #[get("/reports/{id}")]
+///     async fn report(&self, id: u64) -> Result<(), Error>;
+/// }
+///
+/// let client = Client::builder().base_url("https://reports.example.com").build()?;
+/// // A handle whose calls wait longer, carry a trace header and another user's token:
+/// let slow = ReportsClient::new(client).with_options(
+///     CallOptions::new().timeout(Duration::from_secs(120)).header("X-Trace", "1").bearer_token("other-jwt"),
+/// );
+/// # let _ = slow;
+/// # Ok::<(), Error>(())
+/// ```
 #[must_use]
 #[derive(Clone, Default)]
 pub struct CallOptions {

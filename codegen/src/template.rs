@@ -4,9 +4,21 @@
 //! as exactly one path segment. A placeholder must fill a whole segment: partial placeholders
 //! (`/{id}.json`) would need the runtime to split encoding inside a segment, which it does not do.
 
-use crate::ast::{Segment, Template};
 use crate::errors::Errors;
 use syn::LitStr;
+
+/// A parsed path template: what `parse` returns.
+pub(crate) struct Template {
+    /// The literal as written, for spans.
+    pub lit: LitStr,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Segment {
+    Literal(String),
+    Placeholder(String),
+}
 
 /// Parses the template in `lit`. Problems are reported at the literal (stable Rust cannot point
 /// inside a string literal) and name the offending piece; `None` means at least one was found.

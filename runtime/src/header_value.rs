@@ -2,6 +2,8 @@
 
 use http::header::HeaderValue;
 
+use crate::secret::Secret;
+
 /// `text` as a header value, or why it cannot be one. Beyond what `HeaderValue` refuses (CR,
 /// LF, NUL), tabs and other control characters are refused, and so is leading or trailing
 /// whitespace: servers strip it, so the value they read would differ from the one passed.
@@ -13,6 +15,27 @@ pub(crate) fn exact_header_value(text: &str) -> Result<HeaderValue, &'static str
         return Err("starts or ends with a space, which servers strip");
     }
     HeaderValue::from_str(text).map_err(|_| "contains characters not allowed in a header")
+}
+
+/// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
+/// compression tables and `Debug`). Whitespace or control characters make it an error (never a
+/// panic): servers would strip or reject them, so the token would not arrive as given.
+pub(crate) fn authorization_value(prefix: &str, token: &Secret) -> Result<HeaderValue, &'static str> {
+    let token = token.expose();
+    if token.is_empty() {
+        return Err("bearer token is empty");
+    }
+    if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("bearer token contains whitespace or control characters (e.g. CR, LF, TAB, NUL)");
+    }
+    if prefix.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("auth prefix contains whitespace or control characters");
+    }
+    let text = if prefix.is_empty() { token.to_owned() } else { format!("{prefix} {token}") };
+    let mut value = HeaderValue::from_str(&text)
+        .map_err(|_| "bearer token contains characters not allowed in a header")?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 #[cfg(test)]

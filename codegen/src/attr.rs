@@ -5,15 +5,55 @@
 //! reported as unknown. Unknown ones are dropped from the output so rustc does not add a second,
 //! less helpful "cannot find attribute" error.
 
-use crate::ast::{Template, Verb};
 use crate::errors::Errors;
-use crate::template;
+use crate::template::{self, Template};
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use syn::parse::Parser;
-use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path};
+use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Type};
 
 pub(crate) const VERB_LIST: &str = "`get`, `post`, `put`, `patch`, `delete`";
+/// The HTTP method of an endpoint, from its verb attribute (`#[get]`, `#[post]`, ...).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Verb {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Verb {
+    pub(crate) const ALL: [Verb; 5] = [Verb::Get, Verb::Post, Verb::Put, Verb::Patch, Verb::Delete];
+
+    /// The attribute name, e.g. `get`.
+    pub(crate) fn attr_name(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::Post => "post",
+            Verb::Put => "put",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+        }
+    }
+
+    /// Whether sending the request twice has the effect of sending it once (RFC 9110 §9.2.2).
+    pub(crate) fn is_idempotent(self) -> bool {
+        matches!(self, Verb::Get | Verb::Put | Verb::Delete)
+    }
+
+    /// The `http::Method` associated constant, e.g. `GET`.
+    pub(crate) fn constant(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Post => "POST",
+            Verb::Put => "PUT",
+            Verb::Patch => "PATCH",
+            Verb::Delete => "DELETE",
+        }
+    }
+}
+
 const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`";
 
 /// Built-in attributes that make sense on a trait method and are kept on it.
@@ -27,12 +67,14 @@ const PARAM_PASSTHROUGH: &[&str] = &["allow", "warn", "deny", "forbid", "expect"
 pub(crate) struct ApiArgs {
     pub krate: Path,
     pub client: Option<Ident>,
+    /// `error_body = Type`: what the API's error bodies decode into.
+    pub error_body: Option<Type>,
 }
 
 /// What the caller's `Cargo.toml` says about the runtime crate, consulted only when `crate = "..."`
 /// is absent. Produced by `manifest.rs`, which the harnesses compiling these modules leave out.
 pub(crate) enum RuntimeLookup {
-    /// A dependency (or the crate itself), reachable at this path: `::dintero_auth`, `::renamed`.
+    /// A dependency (or the crate itself), reachable at this path: `::http_api_client`, `::renamed`.
     Found(Path),
     /// None of these packages is among the caller's dependencies.
     Missing(&'static [&'static str]),
@@ -40,7 +82,7 @@ pub(crate) enum RuntimeLookup {
     Unknown,
 }
 
-/// Parses `crate = "path"` and `client = "Name"`. Every bad argument is reported; parsing goes on
+/// Parses `crate = "path"`, `client = "Name"` and `error_body = Type`. Every bad argument is reported; parsing goes on
 /// past unknown keys so a second mistake is not hidden behind the first. `find_runtime` is called
 /// only when no `crate = "..."` was given.
 pub(crate) fn api_args(
@@ -50,13 +92,14 @@ pub(crate) fn api_args(
 ) -> ApiArgs {
     let mut krate: Option<Path> = None;
     let mut client: Option<Ident> = None;
+    let mut error_body: Option<Type> = None;
     let parser = syn::meta::parser(|meta| {
         let key = path_to_string(&meta.path);
-        let is_known = key == "crate" || key == "client";
+        let is_known = key == "crate" || key == "client" || key == "error_body";
         if !is_known {
             errors.spanned(
                 &meta.path,
-                format_args!("unknown argument `{key}`, expected one of: `crate`, `client`"),
+                format_args!("unknown argument `{key}`, expected one of: `crate`, `client`, `error_body`"),
             );
             // Skip the value, whatever it is, and carry on with the next argument.
             if meta.input.peek(syn::Token![=]) {
@@ -66,12 +109,19 @@ pub(crate) fn api_args(
             }
             return Ok(());
         }
+        if key == "error_body" {
+            let ty = meta.value()?.parse::<Type>()?;
+            if error_body.replace(ty).is_some() {
+                errors.spanned(&meta.path, "duplicate argument `error_body`");
+            }
+            return Ok(());
+        }
         let value = meta.value()?.parse::<Expr>()?;
         let lit = match value {
             Expr::Lit(ExprLit { lit: Lit::Str(lit), .. }) => lit,
             other => {
                 let example =
-                    if key == "crate" { "crate = \"::dintero_auth\"" } else { "client = \"MyClient\"" };
+                    if key == "crate" { "crate = \"::http_api_client\"" } else { "client = \"MyClient\"" };
                 errors.spanned(other, format_args!("`{key}` expects a string literal, e.g. `{example}`"));
                 return Ok(());
             }
@@ -101,14 +151,14 @@ pub(crate) fn api_args(
         errors.push(error);
     }
     let krate = krate.unwrap_or_else(|| default_crate(find_runtime(), errors));
-    ApiArgs { krate, client }
+    ApiArgs { krate, client, error_body }
 }
 
 /// The runtime path when `crate = "..."` is absent. A missing runtime still yields
-/// `::dintero_auth`, so the output keeps its shape, but rustc's bare "cannot find `dintero_auth`"
+/// `::http_api_client`, so the output keeps its shape, but rustc's bare "cannot find `http_api_client`"
 /// would not tell a user with a renamed or re-exported runtime what to do, hence the error.
 fn default_crate(lookup: RuntimeLookup, errors: &mut Errors) -> Path {
-    let default = || syn::parse_quote!(::dintero_auth);
+    let default = || syn::parse_quote!(::http_api_client);
     match lookup {
         RuntimeLookup::Found(path) => path,
         RuntimeLookup::Unknown => default(),
@@ -326,7 +376,7 @@ mod tests {
     #[test]
     fn runtime_found_in_the_manifest_is_the_default() {
         assert_eq!(default_with(RuntimeLookup::Found(parse_quote!(::renamed))), ("::renamed".into(), vec![]));
-        assert_eq!(default_with(RuntimeLookup::Unknown), ("::dintero_auth".into(), vec![]));
+        assert_eq!(default_with(RuntimeLookup::Unknown), ("::http_api_client".into(), vec![]));
     }
 
     #[test]
@@ -334,7 +384,7 @@ mod tests {
         assert_eq!(
             default_with(RuntimeLookup::Missing(&["neutral-rt", "dintero-auth"])),
             (
-                "::dintero_auth".into(),
+                "::http_api_client".into(),
                 vec!["runtime crate `neutral-rt` or `dintero-auth` not found among this package's \
                       dependencies; add it, or give its path with `#[api(crate = \"path\")]`"
                     .into()]
@@ -351,7 +401,7 @@ mod tests {
 
     #[test]
     fn api_args_defaults_and_overrides() {
-        assert_eq!(args(quote!()), (Some("::dintero_auth".into()), None, vec![]));
+        assert_eq!(args(quote!()), (Some("::http_api_client".into()), None, vec![]));
         assert_eq!(
             args(quote!(crate = "rt", client = "Billing2")),
             (Some("rt".into()), Some("Billing2".into()), vec![])
@@ -372,10 +422,10 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                "unknown argument `krate`, expected one of: `crate`, `client`",
-                "`crate` expects a string literal, e.g. `crate = \"::dintero_auth\"`",
+                "unknown argument `krate`, expected one of: `crate`, `client`, `error_body`",
+                "`crate` expects a string literal, e.g. `crate = \"::http_api_client\"`",
                 "invalid client name `not an ident`, expected an identifier",
-                "unknown argument `timeout`, expected one of: `crate`, `client`",
+                "unknown argument `timeout`, expected one of: `crate`, `client`, `error_body`",
                 "duplicate argument `crate`",
             ]
         );

@@ -7,15 +7,14 @@ use std::time::Duration;
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT};
 use url::Url;
 
-use crate::client::{Client, Shared};
+use crate::client::Client;
 use crate::connect_deadline::ConnectDeadlineLayer;
 use crate::error::Error;
-use crate::header_value::exact_header_value;
+use crate::header_value::{authorization_value, exact_header_value};
 use crate::proxy::{is_loopback, ProxyChoice};
 use crate::secret::Secret;
+use crate::shared::Shared;
 
-/// Dintero's production API.
-pub const DEFAULT_BASE_URL: &str = "https://api.dintero.com/v1";
 /// Sent as `User-Agent` unless replaced.
 pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
 /// Time allowed to open a connection (TCP and TLS).
@@ -39,12 +38,36 @@ pub const MAX_CONNECT_RETRIES: u32 = 10;
 /// The longest connect backoff `build()` accepts.
 pub const MAX_CONNECT_BACKOFF: Duration = Duration::from_secs(60);
 
+impl Client {
+    /// Settings with the documented defaults; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+}
+
 /// Settings for a [`Client`]. Start with [`Client::builder`]; invalid values are reported by
 /// [`ClientBuilder::build`], never by the setters.
+///
+/// ```
+/// use std::time::Duration;
+/// use http_api_client::{Client, ErrorKind};
+///
+/// let client = Client::builder()
+///     .base_url("https://billing.example.com/v1")
+///     .bearer_token("jwt")
+///     .timeout(Duration::from_secs(10))
+///     .build()?;
+/// assert_eq!(client.base_url().as_str(), "https://billing.example.com/v1");
+///
+/// // Mistakes surface in `build()`, before anything is sent:
+/// let refused = Client::builder().base_url("http://billing.example.com").build().unwrap_err();
+/// assert_eq!(refused.kind(), ErrorKind::Config); // plain http only to loopback, unless allowed
+/// # Ok::<(), http_api_client::Error>(())
+/// ```
 #[must_use]
 #[derive(Clone)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     bearer_token: Option<Secret>,
     auth_prefix: String,
     user_agent: String,
@@ -62,7 +85,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             bearer_token: None,
             auth_prefix: "Bearer".to_owned(),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
@@ -80,11 +103,11 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The URL every endpoint path is appended to. Default: [`DEFAULT_BASE_URL`]
-    /// (`https://api.dintero.com/v1`). Must be `https`, or `http` to a loopback host
+    /// The URL every endpoint path is appended to. Required: there is no default, so a token
+    /// can never go to a host nobody chose. Must be `https`, or `http` to a loopback host
     /// (see [`allow_insecure_http`](Self::allow_insecure_http)); no query or fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
 
@@ -102,7 +125,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The `User-Agent` header. Default: [`DEFAULT_USER_AGENT`] (`dintero-auth/<version>`).
+    /// The `User-Agent` header. Default: [`DEFAULT_USER_AGENT`] (`http-api-client/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -182,7 +205,10 @@ impl ClientBuilder {
     /// Checks every setting and builds the client (one connection pool, shared by every API
     /// client made from it and by its clones).
     pub fn build(self) -> Result<Client, Error> {
-        let base = parse_base_url(&self.base_url, self.allow_insecure_http)?;
+        let Some(base_url) = &self.base_url else {
+            return Err(Error::config("no base URL: set one with ClientBuilder::base_url"));
+        };
+        let base = parse_base_url(base_url, self.allow_insecure_http)?;
         let auth = match &self.bearer_token {
             Some(token) => Some(authorization_value(&self.auth_prefix, token).map_err(Error::config)?),
             None => None,
@@ -314,27 +340,6 @@ fn shorten(text: &str) -> String {
     text.chars().take(32).collect()
 }
 
-/// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
-/// compression tables and `Debug`). Whitespace or control characters make it an error (never a
-/// panic): servers would strip or reject them, so the token would not arrive as given.
-pub(crate) fn authorization_value(prefix: &str, token: &Secret) -> Result<HeaderValue, &'static str> {
-    let token = token.expose();
-    if token.is_empty() {
-        return Err("bearer token is empty");
-    }
-    if token.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("bearer token contains whitespace or control characters (e.g. CR, LF, TAB, NUL)");
-    }
-    if prefix.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("auth prefix contains whitespace or control characters");
-    }
-    let text = if prefix.is_empty() { token.to_owned() } else { format!("{prefix} {token}") };
-    let mut value = HeaderValue::from_str(&text)
-        .map_err(|_| "bearer token contains characters not allowed in a header")?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,19 +369,26 @@ mod tests {
             Client::builder().base_url("ftp://example.com"),
             Client::builder().base_url("https://example.com/v1?x=1"),
             Client::builder().base_url("https://user:pw@example.com"),
-            Client::builder().bearer_token("abc\r\nX-Evil: 1"),
-            Client::builder().bearer_token("nul\0"),
-            Client::builder().user_agent("ua\n"),
-            Client::builder().default_header("bad name", "v"),
-            Client::builder().default_header("X-Ok", "v\r\n"),
-            Client::builder().timeout(Duration::ZERO),
-            Client::builder().max_response_bytes(0),
+            Client::builder().base_url("https://h").bearer_token("abc\r\nX-Evil: 1"),
+            Client::builder().base_url("https://h").bearer_token("nul\0"),
+            Client::builder().base_url("https://h").user_agent("ua\n"),
+            Client::builder().base_url("https://h").default_header("bad name", "v"),
+            Client::builder().base_url("https://h").default_header("X-Ok", "v\r\n"),
+            Client::builder().base_url("https://h").timeout(Duration::ZERO),
+            Client::builder().base_url("https://h").max_response_bytes(0),
         ];
         for builder in cases {
             let debug = format!("{builder:?}");
             let err = build_err(builder);
             assert!(matches!(err.kind(), ErrorKind::Config | ErrorKind::InvalidInput), "{debug}: {err:?}");
         }
+    }
+
+    #[test]
+    fn a_client_without_a_base_url_is_refused() {
+        let err = build_err(Client::builder().bearer_token("t"));
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("no base URL"), "{err}");
     }
 
     #[test]
@@ -388,7 +400,7 @@ mod tests {
 
     #[test]
     fn debug_hides_the_token() {
-        let builder = Client::builder().bearer_token("SENTINEL-JWT");
+        let builder = Client::builder().base_url("https://h").bearer_token("SENTINEL-JWT");
         assert!(!format!("{builder:?}").contains("SENTINEL"));
         let client = builder.build().unwrap();
         assert!(!format!("{client:?}").contains("SENTINEL"));

@@ -1,10 +1,10 @@
-//! A string that must never be printed: JWTs, `mfa_token`, `oob_code`, binding codes.
+//! A string that must never be printed: tokens, passwords, one-time codes.
 
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A secret string (a JWT, an `mfa_token`, an `oob_code`, a binding code, an access token).
+/// A secret string: a bearer token, a password, a one-time code.
 ///
 /// `Debug` and `Display` print `[redacted]`; the value is only reachable through
 /// [`Secret::expose`], so leaking it takes a deliberate, greppable call. It serializes and
@@ -63,18 +63,6 @@ impl<'de> Deserialize<'de> for Secret {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self)
     }
-}
-
-/// Serializes an opaque token or code, refusing control characters (CR, LF, NUL, ...): no
-/// real token has them, so one that does is a bug or an injection attempt, and the call fails
-/// before anything is sent.
-pub(crate) fn serialize_token<S: Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
-    if secret.0.chars().any(char::is_control) {
-        return Err(serde::ser::Error::custom(
-            "a token or code contains control characters (e.g. CR, LF, NUL)",
-        ));
-    }
-    serializer.serialize_str(&secret.0)
 }
 
 #[cfg(test)]

@@ -8,19 +8,22 @@
 
 use crate::attr::{self, ApiArgs, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
+use crate::template::Template;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, ToTokens};
 use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{
-    AttrStyle, Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, LitStr, Pat,
-    PatType, Path, PathArguments, Receiver, ReceiverKind, ReturnType, Safety, Token, TraitItem, TraitItemFn,
-    Type, TypeParamBound, Visibility,
+    AttrStyle, Attribute, FnArg, GenericArgument, GenericParam, Generics, Ident, ItemTrait, Pat, PatType,
+    Path, PathArguments, Receiver, ReceiverKind, ReturnType, Safety, Token, TraitItem, TraitItemFn, Type,
+    TypeParamBound, Visibility,
 };
 
 pub(crate) struct Api {
-    /// Runtime crate path, `::dintero_auth` unless renamed with `crate = "..."`.
+    /// Runtime crate path, `::http_api_client` unless renamed with `crate = "..."`.
     pub krate: Path,
+    /// `error_body = Type`; `None` gives the runtime's untyped error.
+    pub error_body: Option<Type>,
     pub client: Ident,
     /// The trait's own attributes, emitted unchanged on the trait.
     pub attrs: Vec<Attribute>,
@@ -75,53 +78,6 @@ pub(crate) enum Role {
     Form,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Verb {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl Verb {
-    pub(crate) const ALL: [Verb; 5] = [Verb::Get, Verb::Post, Verb::Put, Verb::Patch, Verb::Delete];
-
-    /// The attribute name, e.g. `get`.
-    pub(crate) fn attr_name(self) -> &'static str {
-        match self {
-            Verb::Get => "get",
-            Verb::Post => "post",
-            Verb::Put => "put",
-            Verb::Patch => "patch",
-            Verb::Delete => "delete",
-        }
-    }
-
-    /// The `http::Method` associated constant, e.g. `GET`.
-    pub(crate) fn constant(self) -> &'static str {
-        match self {
-            Verb::Get => "GET",
-            Verb::Post => "POST",
-            Verb::Put => "PUT",
-            Verb::Patch => "PATCH",
-            Verb::Delete => "DELETE",
-        }
-    }
-}
-
-pub(crate) struct Template {
-    /// The literal as written, for spans.
-    pub lit: LitStr,
-    pub segments: Vec<Segment>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Segment {
-    Literal(String),
-    Placeholder(String),
-}
-
 /// What the endpoint returns, read from `Result<X, E>`.
 pub(crate) struct Response {
     pub mode: Mode,
@@ -172,6 +128,7 @@ impl Api {
         let client = args.client.unwrap_or_else(|| format_ident!("{}Client", item.ident));
         Api {
             krate: args.krate,
+            error_body: args.error_body,
             client,
             attrs: outer(item.attrs),
             vis: item.vis,

@@ -2,16 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
-use http::header::HeaderValue;
-use http::Method;
 use url::Url;
 
 use crate::call::Call;
-use crate::config::ClientBuilder;
+use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::path::{join_path, Segment};
+use crate::shared::Shared;
 
 /// The runtime client: one connection pool, the base URL (parsed once) and the credentials.
 ///
@@ -23,25 +21,7 @@ pub struct Client {
     pub(crate) options: Option<Arc<CallOptions>>,
 }
 
-/// What `build()` validated once, so calls do no re-parsing.
-pub(crate) struct Shared {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base: Url,
-    pub(crate) auth: Option<HeaderValue>,
-    pub(crate) auth_prefix: String,
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) connect_retries: u32,
-    pub(crate) connect_backoff: Duration,
-}
-
 impl Client {
-    /// Settings with the documented defaults; see [`ClientBuilder`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
     pub(crate) fn from_shared(shared: Arc<Shared>) -> Self {
         Self { shared, options: None }
     }
@@ -57,11 +37,11 @@ impl Client {
         Self { shared: Arc::clone(&self.shared), options: Some(Arc::new(options)) }
     }
 
-    /// Starts a call: the URL is the base URL plus `path`, each parameter value percent-encoded
-    /// as exactly one segment. Used by generated code.
+    /// Starts a call of `operation`: the URL is the base URL plus `path`, each parameter value
+    /// percent-encoded as exactly one segment. Used by generated code.
     #[doc(hidden)]
-    pub fn call(&self, method: Method, path: &[Segment<'_>]) -> Call<'_> {
-        Call::new(self, method, join_path(&self.shared.base, path))
+    pub fn call(&self, operation: &'static Operation, path: &[Segment<'_>]) -> Call<'_> {
+        Call::new(&self.shared, self.options.as_deref(), operation, join_path(&self.shared.base, path))
     }
 }
 

@@ -5,8 +5,10 @@
 //! "placeholder `{aid}` has no matching parameter; did you mean `aid2`?" instead of an error deep in
 //! generated code.
 
-use crate::ast::{Api, Endpoint, Role, Segment, Verb};
+use crate::ast::{Api, Endpoint, Role};
+use crate::attr::Verb;
 use crate::errors::Errors;
+use crate::template::Segment;
 use proc_macro2::Span;
 
 pub(crate) fn check(api: &mut Api, errors: &mut Errors) {

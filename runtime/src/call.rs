@@ -1,0 +1,188 @@
+//! [`Call`]: one request being assembled by generated code, then sent exactly once.
+//!
+//! Generated methods only do the type-specific work (serialize this argument, decode into that
+//! type); everything else lives here, written once and not generic.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::error::Error;
+use crate::header_value::{authorization_value, exact_header_value};
+use crate::operation::Operation;
+use crate::options::CallOptions;
+use crate::params::{push_pairs, to_scalar};
+use crate::response::{decode_json, read_body, read_body_prefix, ApiResponse};
+use crate::shared::Shared;
+use crate::transport::{send_with_connect_retries, RequestParts};
+
+/// A request being assembled. The first invalid argument is kept and returned by `send_*`
+/// before any I/O, so a bad value never sends a partial request.
+#[doc(hidden)]
+pub struct Call<'c> {
+    shared: &'c Shared,
+    options: Option<&'c CallOptions>,
+    operation: &'static Operation,
+    url: Result<Url, Error>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Option<(HeaderValue, Vec<u8>)>,
+}
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const FORM: HeaderValue = HeaderValue::from_static("application/x-www-form-urlencoded");
+
+impl<'c> Call<'c> {
+    pub(crate) fn new(
+        shared: &'c Shared,
+        options: Option<&'c CallOptions>,
+        operation: &'static Operation,
+        url: Result<Url, Error>,
+    ) -> Self {
+        Self { shared, options, operation, url, query: Vec::new(), headers: HeaderMap::new(), body: None }
+    }
+
+    fn fail(&mut self, error: Error) {
+        if self.url.is_ok() {
+            self.url = Err(error);
+        }
+    }
+
+    /// Adds `value` as query parameters named `name` (see the `params` module for the shapes).
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Err(e) = push_pairs(name, value, &mut self.query) {
+            self.fail(Error::invalid_input(format!("query parameter `{name}`: {e}")));
+        }
+    }
+
+    /// Adds header `name` unless `value` is `None`.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        match to_scalar(value) {
+            Ok(Some(text)) => self.header_text(name, &text),
+            Ok(None) => {}
+            Err(e) => self.fail(Error::invalid_input(format!("header `{name}`: {e}"))),
+        }
+    }
+
+    fn header_text(&mut self, name: &'static str, text: &str) {
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            return self.fail(Error::invalid_input(format!("`{name}` is not a valid header name")));
+        };
+        match exact_header_value(text) {
+            Ok(value) => {
+                self.headers.append(header, value);
+            }
+            Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),
+        }
+    }
+
+    /// Sets a JSON body.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((JSON, bytes)),
+            Err(e) => self.fail(Error::invalid_input(format!("body could not be serialized as JSON: {e}"))),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body; the value is flattened like a query.
+    pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
+        let mut pairs = Vec::new();
+        match push_pairs("value", body, &mut pairs) {
+            Ok(()) => {
+                let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+                self.body = Some((FORM, encoded.into_bytes()));
+            }
+            Err(e) => self.fail(Error::invalid_input(format!("form body: {e}"))),
+        }
+    }
+
+    /// Sends and decodes a 2xx JSON body into `T`.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (status, _, body) = self.send().await?;
+        decode_json(status, body)
+    }
+
+    /// Sends and ignores the body of a 2xx answer.
+    pub async fn send_unit(self) -> Result<(), Error> {
+        self.send().await.map(drop)
+    }
+
+    /// Sends and returns status, headers and the decoded body.
+    pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
+        let (status, headers, body) = self.send().await?;
+        let data = decode_json(status, body)?;
+        Ok(ApiResponse { status, headers, data })
+    }
+
+    /// Sends and returns status and headers of a 2xx answer, ignoring its body.
+    pub async fn send_with_info_unit(self) -> Result<ApiResponse<()>, Error> {
+        let (status, headers, _) = self.send().await?;
+        Ok(ApiResponse { status, headers, data: () })
+    }
+
+    /// The one place a request goes out. Returns the body of a 2xx answer; every other outcome
+    /// is an [`Error`].
+    async fn send(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let shared = self.shared;
+        let options = self.options;
+        let mut url = self.url?;
+        let mut headers = self.headers;
+        let mut timeout = shared.timeout;
+        let mut auth = shared.auth.clone();
+        if let Some(options) = options {
+            if let Some(reason) = options.invalid {
+                return Err(Error::invalid_input(reason));
+            }
+            if let Some(t) = options.timeout {
+                timeout = t;
+            }
+            if let Some(token) = &options.bearer_token {
+                auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
+            }
+            // A header declared on the method is the most specific choice: it wins.
+            for (name, value) in &options.headers {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let body = self.body.map(|(content_type, bytes)| (content_type, Bytes::from(bytes)));
+
+        let started = Instant::now();
+        let operation = self.operation;
+        let parts = RequestParts { method: operation.http_method.clone(), url, headers, auth, body, timeout };
+        let mut response = send_with_connect_retries(shared, operation, parts).await?;
+        let status = response.status();
+        // Taken, not cloned: nothing reads the response's header map after this point (the size
+        // cap uses the body's length hint).
+        let headers = std::mem::take(response.headers_mut());
+        let limit = shared.max_response_bytes;
+        let outcome = if status.is_success() {
+            read_body(response, limit, timeout).await.map(|body| (status, headers, body))
+        } else if status.is_redirection() {
+            // A redirect's body is never used: leave it unread.
+            Err(Error::redirect(status, headers))
+        } else {
+            // Status, headers and `Retry-After` matter more than the body: an oversized body is
+            // cut at the cap rather than turning the answer into `TooLarge`.
+            let (body, complete) = read_body_prefix(response, limit, timeout).await?;
+            Err(Error::api(status, headers, body, complete))
+        };
+        tracing::debug!(
+            api = operation.api,
+            method = operation.method,
+            status = status.as_u16(),
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "response"
+        );
+        outcome
+    }
+}

@@ -1,0 +1,103 @@
+//! A runtime for HTTP API clients declared as Rust traits: annotate a trait with
+//! [`#[api]`](macro@api) and get a concrete async client on reqwest, serde and tokio, for any
+//! JSON HTTP API.
+//!
+//! ```no_run
+//! use http_api_client::{api, ApiResponse, Client, Error};
+//! # #[derive(serde::Deserialize)] pub struct Invoice;
+//! # #[derive(serde::Deserialize)] pub struct Problem { pub title: String }
+//!
+//! #[api(error_body = Problem)]
+//! pub trait Billing {
+//!     #[get("/accounts/{aid}/invoices")]
+//!     async fn invoices(&self, aid: &str, #[query] limit: Option<u32>) -> Result<Vec<Invoice>, Error<Problem>>;
+//! }
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder().base_url("https://billing.example.com/v1").bearer_token("jwt").build()?;
+//! let billing = BillingClient::new(client);
+//! match billing.invoices("P00000000", Some(10)).await {
+//!     Ok(invoices) => {}
+//!     Err(e) if e.may_have_been_delivered() => {} // do not blindly resend a non-idempotent call
+//!     Err(e) => eprintln!("{e}: {:?}", e.body().map(|p| &p.title)),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! The crate knows nothing of any one vendor: there is no default base URL (`build()` refuses
+//! a client without one), the user agent is `http-api-client/<version>` unless set, and error
+//! bodies are whatever type the API declares.
+
+// Lets this crate's own doc examples and tests name it as its users do.
+extern crate self as http_api_client;
+
+mod call;
+mod client;
+mod config;
+mod connect_deadline;
+mod error;
+mod header_value;
+mod operation;
+mod options;
+mod params;
+mod path;
+mod proxy;
+mod response;
+mod retry_after;
+mod secret;
+mod shared;
+mod transport;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
+};
+pub use error::{Error, ErrorKind, Untyped, MAX_RETRY_AFTER};
+/// The `http` crate's types used in this API (`StatusCode`, `HeaderMap`, `Method`).
+pub use http;
+/// Declares an HTTP API as a trait and generates its client; see the crate documentation for a
+/// whole example and the README for every attribute.
+///
+/// ```
+/// use http_api_client::{api, ApiResponse, Client, Error};
+///
+/// #[derive(serde::Serialize)]
+/// pub struct Note { pub text: String }
+///
+/// #[api]
+/// pub trait Notes {
+///     /// Replaces an invoice's note.
+///     #[put("/invoices/{invoice_id}/note")]
+///     async fn put_note(&self, #[path("invoice_id")] id: u64, #[body] note: &Note,
+///                       #[header("X-Request-Id")] request_id: Option<&str>) -> Result<ApiResponse<()>, Error>;
+/// }
+///
+/// let notes = NotesClient::new(Client::builder().base_url("https://billing.example.com").build()?);
+/// # let _ = notes;
+/// # Ok::<(), Error>(())
+/// ```
+pub use http_api_client_macros::api;
+pub use operation::Operation;
+pub use options::CallOptions;
+pub use response::ApiResponse;
+pub use secret::Secret;
+
+/// Items generated code refers to. Not public API: may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::call::Call;
+    pub use crate::error::Untyped;
+    pub use crate::operation::Operation;
+    pub use crate::path::Segment;
+    pub use crate::response::fuzz_response;
+    pub use http::Method;
+    pub use serde;
+    pub use serde_json;
+
+    /// Converts a call's error into the method's declared error type, reading its body as `B`.
+    pub fn error_into<B, E: From<crate::Error<B>>>(error: crate::Error) -> E {
+        E::from(error.with_body_type())
+    }
+}

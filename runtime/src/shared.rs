@@ -1,0 +1,19 @@
+//! [`Shared`]: what `build()` validated once, shared by a client and its clones.
+
+use std::time::Duration;
+
+use http::header::HeaderValue;
+use url::Url;
+
+/// What `build()` validated once, so calls do no re-parsing.
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) auth: Option<HeaderValue>,
+    pub(crate) auth_prefix: String,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) connect_retries: u32,
+    pub(crate) connect_backoff: Duration,
+}
