@@ -8,6 +8,7 @@
 
 use crate::attr::{self, ApiArgs, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
+use crate::settings::{self, Settings};
 use crate::template::Template;
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, ToTokens};
@@ -53,6 +54,8 @@ pub(crate) struct Endpoint {
     pub output: Option<Type>,
     pub verb: Option<VerbAttr>,
     pub response: Option<Response>,
+    /// `#[timeout]` and `#[headers]`, the trait's merged with the method's own.
+    pub settings: Settings,
     /// No error was reported for this endpoint, so a real body can be generated.
     pub complete: bool,
 }
@@ -113,10 +116,13 @@ impl Api {
             implementable = false;
         }
 
+        let (setting_attrs, attrs): (Vec<_>, Vec<_>) =
+            outer(item.attrs).into_iter().partition(settings::is_setting);
+        let api_settings = settings::parse(&setting_attrs, errors);
         let mut endpoints = Vec::new();
         for trait_item in item.items {
             match trait_item {
-                TraitItem::Fn(method) => endpoints.push(Endpoint::from_syn(method, errors)),
+                TraitItem::Fn(method) => endpoints.push(Endpoint::from_syn(method, &api_settings, errors)),
                 // Dropped from the output: an associated type or const would have to be defined
                 // by the generated client, which has nothing to define it with.
                 other => {
@@ -130,7 +136,7 @@ impl Api {
             krate: args.krate,
             error_body: args.error_body,
             client,
-            attrs: outer(item.attrs),
+            attrs,
             vis: item.vis,
             unsafety: item.unsafety,
             ident: item.ident,
@@ -143,9 +149,12 @@ impl Api {
 }
 
 impl Endpoint {
-    fn from_syn(method: TraitItemFn, errors: &mut Errors) -> Endpoint {
+    fn from_syn(method: TraitItemFn, api_settings: &Settings, errors: &mut Errors) -> Endpoint {
         let before = errors.len();
-        let (verbs, attrs) = attr::method_attrs(outer(method.attrs), errors);
+        let (setting_attrs, attrs): (Vec<_>, Vec<_>) =
+            outer(method.attrs).into_iter().partition(settings::is_setting);
+        let settings = api_settings.merged_with(&settings::parse(&setting_attrs, errors));
+        let (verbs, attrs) = attr::method_attrs(attrs, errors);
         let sig = method.sig;
 
         let verb = match verbs.len() {
@@ -241,6 +250,7 @@ impl Endpoint {
             output,
             verb,
             response,
+            settings,
             complete: errors.len() == before,
         }
     }

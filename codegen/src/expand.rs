@@ -245,6 +245,12 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
             Role::Form => quote_spanned!(span=> #call.form(#body);),
         });
     }
+    if let Some(ms) = endpoint.settings.timeout_ms {
+        statements.push(quote!(__call.method_timeout(::core::time::Duration::from_millis(#ms));));
+    }
+    for (name, value) in &endpoint.settings.headers {
+        statements.push(quote!(__call.static_header(#name, #value);));
+    }
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
 
     // The response type's bound is checked at the call and again at the `.await`, so both are

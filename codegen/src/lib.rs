@@ -13,6 +13,7 @@ mod attr;
 mod errors;
 mod expand;
 mod manifest;
+mod settings;
 mod template;
 mod valid;
 

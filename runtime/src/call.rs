@@ -3,7 +3,7 @@
 //! Generated methods only do the type-specific work (serialize this argument, decode into that
 //! type); everything else lives here, written once and not generic.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -32,6 +32,8 @@ pub struct Call<'c> {
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<(HeaderValue, Vec<u8>)>,
+    /// `#[timeout]` on the method or trait.
+    method_timeout: Option<Duration>,
 }
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -44,7 +46,16 @@ impl<'c> Call<'c> {
         operation: &'static Operation,
         url: Result<Url, Error>,
     ) -> Self {
-        Self { shared, options, operation, url, query: Vec::new(), headers: HeaderMap::new(), body: None }
+        Self {
+            shared,
+            options,
+            operation,
+            url,
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            method_timeout: None,
+        }
     }
 
     fn fail(&mut self, error: Error) {
@@ -78,6 +89,20 @@ impl<'c> Call<'c> {
                 self.headers.append(header, value);
             }
             Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),
+        }
+    }
+
+    /// The method's own timeout (`#[timeout = "5s"]`), checked by the macro. A `CallOptions`
+    /// timeout still overrides it.
+    pub fn method_timeout(&mut self, timeout: Duration) {
+        self.method_timeout = Some(timeout);
+    }
+
+    /// A header from `#[headers("Name: value")]`, checked by the macro. A header parameter of the
+    /// same name wins over it.
+    pub fn static_header(&mut self, name: &'static str, value: &'static str) {
+        if !self.headers.contains_key(name) {
+            self.header_text(name, value);
         }
     }
 
@@ -132,7 +157,7 @@ impl<'c> Call<'c> {
         let options = self.options;
         let mut url = self.url?;
         let mut headers = self.headers;
-        let mut timeout = shared.timeout;
+        let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
         let mut auth = shared.auth.clone();
         if let Some(options) = options {
             if let Some(reason) = options.invalid {
