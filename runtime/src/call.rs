@@ -6,18 +6,20 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tracing::Instrument;
 use url::Url;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::header_value::{authorization_value, exact_header_value};
+use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
-use crate::response::{decode_json, read_body, read_body_prefix, ApiResponse};
+use crate::response::{decode_json, read_response, ApiResponse};
 use crate::shared::Shared;
 use crate::transport::{send_with_connect_retries, RequestParts};
 
@@ -183,31 +185,111 @@ impl<'c> Call<'c> {
 
         let started = Instant::now();
         let operation = self.operation;
-        let parts = RequestParts { method: operation.http_method.clone(), url, headers, auth, body, timeout };
-        let mut response = send_with_connect_retries(shared, operation, parts).await?;
-        let status = response.status();
-        // Taken, not cloned: nothing reads the response's header map after this point (the size
-        // cap uses the body's length hint).
-        let headers = std::mem::take(response.headers_mut());
-        let limit = shared.max_response_bytes;
-        let outcome = if status.is_success() {
-            read_body(response, limit, timeout).await.map(|body| (status, headers, body))
-        } else if status.is_redirection() {
-            // A redirect's body is never used: leave it unread.
-            Err(Error::redirect(status, headers))
-        } else {
-            // Status, headers and `Retry-After` matter more than the body: an oversized body is
-            // cut at the cap rather than turning the answer into `TooLarge`.
-            let (body, complete) = read_body_prefix(response, limit, timeout).await?;
-            Err(Error::api(status, headers, body, complete))
+        let span = call_span(operation, &url, shared.record_url);
+        let exchange = async {
+            if shared.middleware.is_empty() {
+                let parts = RequestParts {
+                    method: operation.http_method.clone(),
+                    url,
+                    headers,
+                    auth,
+                    body: body.map(|(content_type, bytes)| (Some(content_type), bytes)),
+                    timeout,
+                };
+                let response = send_with_connect_retries(shared, operation, parts).await?;
+                read_response(response, shared.max_response_bytes, timeout).await
+            } else {
+                let request = middleware_request(operation, url, headers, auth, body);
+                run_chain(&shared.middleware, operation, shared, timeout, request).await
+            }
         };
+        let outcome = exchange.instrument(span.clone()).await.and_then(into_result);
+        record_outcome(&span, &outcome);
         tracing::debug!(
+            parent: &span,
             api = operation.api,
             method = operation.method,
-            status = status.as_u16(),
             elapsed_ms = started.elapsed().as_millis() as u64,
             "response"
         );
         outcome
+    }
+}
+
+/// The request as middleware sees it: every header the transport will send.
+fn middleware_request(
+    operation: &Operation,
+    url: Url,
+    mut headers: HeaderMap,
+    auth: Option<HeaderValue>,
+    body: Option<(HeaderValue, Bytes)>,
+) -> Request {
+    if let Some(auth) = auth {
+        headers.entry(AUTHORIZATION).or_insert(auth);
+    }
+    let body = body.map(|(content_type, bytes)| {
+        headers.entry(CONTENT_TYPE).or_insert(content_type);
+        bytes
+    });
+    Request::new(operation.http_method.clone(), url, headers, body)
+}
+
+/// A 2xx answer's status, headers and body; any other answer as its error.
+fn into_result(response: Response) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    let Response { status, headers, body, complete } = response;
+    if status.is_success() {
+        Ok((status, headers, body))
+    } else if status.is_redirection() {
+        Err(Error::redirect(status, headers))
+    } else {
+        Err(Error::api(status, headers, body, complete))
+    }
+}
+
+/// One span per call, with OpenTelemetry's HTTP client fields. `otel.name` carries the route
+/// (`POST /accounts/{aid}/auth/mfa/challenge`), since a `tracing` span's own name is static. Path
+/// and query values appear only in `url.full`, and only when the client opted in.
+fn call_span(operation: &'static Operation, url: &Url, record_url: bool) -> tracing::Span {
+    let span = tracing::info_span!(
+        "http_client_call",
+        otel.name = %operation,
+        otel.kind = "client",
+        http.request.method = %operation.http_method,
+        url.template = operation.path_template,
+        server.address = url.host_str().unwrap_or(""),
+        server.port = url.port_or_known_default().unwrap_or(0),
+        api.name = operation.api,
+        api.method = operation.method,
+        http.response.status_code = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+        http.request.resend_count = tracing::field::Empty,
+        url.full = tracing::field::Empty,
+    );
+    if record_url && !span.is_disabled() {
+        span.record("url.full", url.as_str());
+    }
+    span
+}
+
+/// The status, and for a failure its class: the status code for an HTTP error, else the kind.
+fn record_outcome(span: &tracing::Span, outcome: &Result<(StatusCode, HeaderMap, Bytes), Error>) {
+    if span.is_disabled() {
+        return;
+    }
+    match outcome {
+        Ok((status, _, _)) => {
+            span.record("http.response.status_code", status.as_u16());
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("http.response.status_code", status.as_u16());
+            }
+            match (error.kind(), error.status()) {
+                (ErrorKind::Api | ErrorKind::Redirect, Some(status)) => {
+                    span.record("error.type", status.as_str())
+                }
+                (kind, _) => span.record("error.type", tracing::field::debug(kind)),
+            };
+        }
     }
 }

@@ -11,6 +11,7 @@ use crate::client::Client;
 use crate::connect_deadline::ConnectDeadlineLayer;
 use crate::error::Error;
 use crate::header_value::{authorization_value, exact_header_value};
+use crate::middleware::Middleware;
 use crate::proxy::{is_loopback, ProxyChoice};
 use crate::secret::Secret;
 use crate::shared::Shared;
@@ -80,6 +81,8 @@ pub struct ClientBuilder {
     connect_backoff: Duration,
     pool_idle_timeout: Duration,
     proxy: ProxyChoice,
+    middleware: Vec<Arc<dyn Middleware>>,
+    record_url: bool,
 }
 
 impl Default for ClientBuilder {
@@ -98,6 +101,8 @@ impl Default for ClientBuilder {
             connect_backoff: DEFAULT_CONNECT_BACKOFF,
             pool_idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             proxy: ProxyChoice::default(),
+            middleware: Vec::new(),
+            record_url: false,
         }
     }
 }
@@ -202,6 +207,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds `middleware` around every call; the first added is the outermost. See
+    /// [`middleware`](crate::middleware). Default: none, which costs nothing per call.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
+    /// Records the full URL (`url.full`: path and query values, which can hold identifiers or
+    /// personal data) on each call's span. Default: `false`, spans carry only the route template.
+    pub fn record_url_in_spans(mut self, record: bool) -> Self {
+        self.record_url = record;
+        self
+    }
+
     /// Checks every setting and builds the client (one connection pool, shared by every API
     /// client made from it and by its clones).
     pub fn build(self) -> Result<Client, Error> {
@@ -247,6 +266,8 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             connect_retries: self.connect_retries,
             connect_backoff: self.connect_backoff,
+            middleware: self.middleware,
+            record_url: self.record_url,
         })))
     }
 
@@ -298,6 +319,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_retries", &self.connect_retries)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("proxy", &self.proxy)
+            .field("middleware", &self.middleware.len())
+            .field("record_url_in_spans", &self.record_url)
             .finish()
     }
 }

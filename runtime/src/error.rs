@@ -163,6 +163,13 @@ impl Error {
         self
     }
 
+    /// Sets whether the request may have been delivered: the transport's verdict, applied to
+    /// errors that passed through middleware.
+    pub(crate) fn delivered(mut self, may_have_been_delivered: bool) -> Self {
+        self.inner.may_have_been_delivered = may_have_been_delivered;
+        self
+    }
+
     /// Records the status of a response whose body then failed to arrive.
     pub(crate) fn at_status(mut self, status: StatusCode) -> Self {
         self.inner.status = Some(status);

@@ -37,6 +37,7 @@ mod config;
 mod connect_deadline;
 mod error;
 mod header_value;
+pub mod middleware;
 mod operation;
 mod options;
 mod params;

@@ -7,6 +7,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::middleware::Response;
 use crate::transport::classify;
 
 /// Status, headers and decoded body of a successful call: what the C# client calls
@@ -42,9 +43,31 @@ impl<T> ApiResponse<T> {
     }
 }
 
+/// Reads an answer as its status calls for: a 2xx body whole, under `limit` (else `TooLarge`); a
+/// redirect's not at all; an error body up to `limit`, since status, headers and `Retry-After`
+/// matter more than the body, so an oversized one is cut rather than turned into `TooLarge`.
+pub(crate) async fn read_response(
+    mut response: reqwest::Response,
+    limit: usize,
+    timeout: Duration,
+) -> Result<Response, Error> {
+    let status = response.status();
+    // Taken, not cloned: nothing reads the response's header map after this point (the size
+    // cap uses the body's length hint).
+    let headers = std::mem::take(response.headers_mut());
+    let (body, complete) = if status.is_success() {
+        (read_body(response, limit, timeout).await?, true)
+    } else if status.is_redirection() {
+        (Bytes::new(), true)
+    } else {
+        read_body_prefix(response, limit, timeout).await?
+    };
+    Ok(Response { status, headers, body, complete })
+}
+
 /// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.
 /// Nothing is read when `Content-Length` already says the body is larger.
-pub(crate) async fn read_body_prefix(
+async fn read_body_prefix(
     mut response: reqwest::Response,
     limit: usize,
     timeout: Duration,
@@ -70,11 +93,7 @@ pub(crate) async fn read_body_prefix(
 /// Reads the whole body, failing as soon as it is known to exceed `limit` bytes: from
 /// `Content-Length` before reading anything, else while reading. The common one-chunk body is
 /// returned without a copy.
-pub(crate) async fn read_body(
-    mut response: reqwest::Response,
-    limit: usize,
-    timeout: Duration,
-) -> Result<Bytes, Error> {
+async fn read_body(mut response: reqwest::Response, limit: usize, timeout: Duration) -> Result<Bytes, Error> {
     let status = response.status();
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(Error::too_large(status, limit));

@@ -1,9 +1,12 @@
 //! [`Shared`]: what `build()` validated once, shared by a client and its clones.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::header::HeaderValue;
 use url::Url;
+
+use crate::middleware::Middleware;
 
 /// What `build()` validated once, so calls do no re-parsing.
 pub(crate) struct Shared {
@@ -16,4 +19,8 @@ pub(crate) struct Shared {
     pub(crate) max_response_bytes: usize,
     pub(crate) connect_retries: u32,
     pub(crate) connect_backoff: Duration,
+    /// Installed middleware, outermost first; empty costs nothing per call.
+    pub(crate) middleware: Vec<Arc<dyn Middleware>>,
+    /// Whether spans carry `url.full` (path and query values).
+    pub(crate) record_url: bool,
 }

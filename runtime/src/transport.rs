@@ -26,8 +26,9 @@ pub(crate) struct RequestParts {
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) auth: Option<HeaderValue>,
-    /// The content type and the bytes, which attempts share rather than copy.
-    pub(crate) body: Option<(HeaderValue, Bytes)>,
+    /// The content type (unless `headers` has one already) and the bytes, which attempts share
+    /// rather than copy.
+    pub(crate) body: Option<(Option<HeaderValue>, Bytes)>,
     pub(crate) timeout: Duration,
 }
 
@@ -49,7 +50,7 @@ fn assemble(
     url: Url,
     mut headers: HeaderMap,
     auth: &Option<HeaderValue>,
-    body: &Option<(HeaderValue, Bytes)>,
+    body: &Option<(Option<HeaderValue>, Bytes)>,
     timeout: Duration,
     client_timeout: Duration,
 ) -> reqwest::Request {
@@ -63,7 +64,8 @@ fn assemble(
     let mut request = reqwest::Request::new(method, url);
     match body {
         Some((content_type, bytes)) => {
-            if !headers.contains_key(CONTENT_TYPE) {
+            if let Some(content_type) = content_type.as_ref().filter(|_| !headers.contains_key(CONTENT_TYPE))
+            {
                 headers.insert(CONTENT_TYPE, content_type.clone());
             }
             *request.body_mut() = Some(bytes.clone().into());
@@ -100,6 +102,7 @@ pub(crate) async fn send_with_connect_retries(
         match connecting_until(connect_by, shared.http.execute(parts.request(shared.timeout))).await {
             Ok(response) => return Ok(response),
             Err(e) if e.is_connect() => {
+                tracing::Span::current().record("http.request.resend_count", attempt + 1);
                 let pause = backoff(shared.connect_backoff, attempt);
                 if tokio::time::Instant::now() + pause >= connect_by {
                     return Err(classify(e, parts.timeout, shared.connect_timeout));
@@ -164,7 +167,7 @@ mod tests {
             url: Url::parse("http://127.0.0.1:1/v1/a").unwrap(),
             headers,
             auth: Some(HeaderValue::from_static("Bearer t")),
-            body: Some((JSON, Bytes::from_static(b"{}"))),
+            body: Some((Some(JSON), Bytes::from_static(b"{}"))),
             timeout,
         }
     }
