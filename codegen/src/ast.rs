@@ -74,11 +74,21 @@ pub(crate) struct Param {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Role {
-    Path { name: String, name_span: Span, explicit: bool },
-    Query { name: String },
-    Header { name: String },
+    Path {
+        name: String,
+        name_span: Span,
+        explicit: bool,
+    },
+    Query {
+        name: String,
+    },
+    Header {
+        name: String,
+    },
     Body,
     Form,
+    /// Sent as `Idempotency-Key`; makes the call safe to retry.
+    IdempotencyKey,
 }
 
 /// What the endpoint returns, read from `Result<X, E>`.
@@ -332,6 +342,7 @@ impl Param {
             Some(RoleKind::Header(name)) => Some(Role::Header { name }),
             Some(RoleKind::Body) => Some(Role::Body),
             Some(RoleKind::Form) => Some(Role::Form),
+            Some(RoleKind::IdempotencyKey) => Some(Role::IdempotencyKey),
         };
 
         Param { attrs, ident, ty: *typed.ty, role, role_tokens }

@@ -54,7 +54,7 @@ impl Verb {
     }
 }
 
-const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`";
+const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`, `idempotency_key`";
 
 /// Built-in attributes that make sense on a trait method and are kept on it.
 const METHOD_PASSTHROUGH: &[&str] =
@@ -184,6 +184,8 @@ pub(crate) struct VerbAttr {
     pub tokens: TokenStream,
     /// `None` when the template was missing or malformed (already reported).
     pub template: Option<Template>,
+    /// `#[post("/x", idempotent)]`: safe to send twice although the verb is not.
+    pub idempotent: bool,
 }
 
 /// Splits a method's attributes into verb attributes (all of them; the caller reports extras)
@@ -207,9 +209,22 @@ pub(crate) fn method_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> (Vec<V
 
 fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
     let name = verb.attr_name();
+    let mut idempotent = false;
     let template = match &attr.meta {
-        Meta::List(list) => match list.parse_args::<LitStr>() {
-            Ok(lit) => template::parse(&lit, errors),
+        Meta::List(list) => match list.parse_args_with(template_and_options) {
+            Ok((lit, options)) => {
+                for option in options {
+                    if option == "idempotent" {
+                        idempotent = true;
+                    } else {
+                        errors.spanned(
+                            &option,
+                            format_args!("unknown option `{option}`, expected `idempotent`"),
+                        );
+                    }
+                }
+                template::parse(&lit, errors)
+            }
             Err(_) => {
                 // `#[get()]` has no tokens to point at; the attribute is the next best place.
                 let at = if list.tokens.is_empty() { attr.to_token_stream() } else { list.tokens.clone() };
@@ -228,7 +243,21 @@ fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
             None
         }
     };
-    VerbAttr { verb, tokens: attr.to_token_stream(), template }
+    VerbAttr { verb, tokens: attr.to_token_stream(), template, idempotent }
+}
+
+/// `"/path"` followed by `, option` words.
+fn template_and_options(input: syn::parse::ParseStream<'_>) -> syn::Result<(LitStr, Vec<Ident>)> {
+    let lit: LitStr = input.parse()?;
+    let mut options = Vec::new();
+    while !input.is_empty() {
+        input.parse::<syn::Token![,]>()?;
+        if input.is_empty() {
+            break;
+        }
+        options.push(input.parse::<Ident>()?);
+    }
+    Ok((lit, options))
 }
 
 /// How a parameter is sent, as written in its attribute.
@@ -238,6 +267,7 @@ pub(crate) enum RoleKind {
     Header(String),
     Body,
     Form,
+    IdempotencyKey,
 }
 
 pub(crate) struct RoleAttr {
@@ -253,7 +283,10 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
     let mut role = RoleAttr { kind: None, tokens: None, attrs: Vec::new() };
     for attr in attrs {
         let name = attr.path().get_ident().map(Ident::to_string);
-        let is_role = matches!(name.as_deref(), Some("path" | "query" | "header" | "body" | "form"));
+        let is_role = matches!(
+            name.as_deref(),
+            Some("path" | "query" | "header" | "body" | "form" | "idempotency_key")
+        );
         if !is_role {
             if is_passthrough(&attr, PARAM_PASSTHROUGH) {
                 role.attrs.push(attr);
@@ -272,6 +305,9 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
             Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
             Some("header") => header_name(&attr, errors).map(RoleKind::Header),
             Some("body") => no_args(&attr, "body", errors).map(|()| RoleKind::Body),
+            Some("idempotency_key") => {
+                no_args(&attr, "idempotency_key", errors).map(|()| RoleKind::IdempotencyKey)
+            }
             _ => no_args(&attr, "form", errors).map(|()| RoleKind::Form),
         };
     }
@@ -440,6 +476,7 @@ mod tests {
             RoleKind::Header(n) => format!("header {n}"),
             RoleKind::Body => "body".into(),
             RoleKind::Form => "form".into(),
+            RoleKind::IdempotencyKey => "idempotency_key".into(),
         });
         (kind, role.attrs.len(), errors.messages())
     }
@@ -468,9 +505,9 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`",
+                "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
                 "`#[body]` takes no arguments",
-                "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`",
+                "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
             ]
         );
         assert_eq!(

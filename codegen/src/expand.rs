@@ -243,6 +243,7 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
             Role::Header { name } => quote_spanned!(span=> #call.header(#name, &#ident);),
             Role::Body => quote_spanned!(span=> #call.json(#body);),
             Role::Form => quote_spanned!(span=> #call.form(#body);),
+            Role::IdempotencyKey => quote_spanned!(span=> #call.idempotency_key(&#ident);),
         });
     }
     if let Some(ms) = endpoint.settings.timeout_ms {
@@ -306,7 +307,7 @@ fn operation(api: &Api, endpoint: &Endpoint, verb: Verb, template: &Template) ->
     let method_name = endpoint.ident.to_string();
     let http_method = Ident::new(verb.constant(), Span::call_site());
     let path = template.lit.value();
-    let idempotent = verb.is_idempotent();
+    let idempotent = verb.is_idempotent() || endpoint.verb.as_ref().is_some_and(|attr| attr.idempotent);
     quote! {
         static __OPERATION: #krate::__private::Operation = #krate::__private::Operation::new(
             #api_name,

@@ -142,6 +142,13 @@ fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
         }
         seen_body = true;
     }
+    let keys = endpoint.params.iter().filter(|param| matches!(param.role, Some(Role::IdempotencyKey)));
+    for extra in keys.skip(1) {
+        errors.spanned(
+            &extra.role_tokens,
+            "at most one `#[idempotency_key]` parameter is allowed per endpoint",
+        );
+    }
 }
 
 /// The candidate within a small edit distance of `target`, for "did you mean" hints.

@@ -14,14 +14,15 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
+use crate::exchange::exchange;
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
-use crate::response::{decode_json, read_response, ApiResponse};
+use crate::response::{decode_json, ApiResponse};
 use crate::shared::Shared;
-use crate::transport::{send_with_connect_retries, RequestParts};
+use crate::transport::RequestParts;
 
 /// A request being assembled. The first invalid argument is kept and returned by `send_*`
 /// before any I/O, so a bad value never sends a partial request.
@@ -36,6 +37,8 @@ pub struct Call<'c> {
     body: Option<(HeaderValue, Vec<u8>)>,
     /// `#[timeout]` on the method or trait.
     method_timeout: Option<Duration>,
+    /// An `Idempotency-Key` was set: re-sending is as safe as for an idempotent operation.
+    keyed: bool,
 }
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
@@ -57,6 +60,7 @@ impl<'c> Call<'c> {
             headers: HeaderMap::new(),
             body: None,
             method_timeout: None,
+            keyed: false,
         }
     }
 
@@ -106,6 +110,13 @@ impl<'c> Call<'c> {
         if !self.headers.contains_key(name) {
             self.header_text(name, value);
         }
+    }
+
+    /// Sends `value` as the `Idempotency-Key` header (an `#[idempotency_key]` parameter), which
+    /// lets the call be re-sent with the same key; `None` sends no key.
+    pub fn idempotency_key<T: Serialize + ?Sized>(&mut self, value: &T) {
+        self.header("Idempotency-Key", value);
+        self.keyed = self.headers.contains_key("idempotency-key");
     }
 
     /// Sets a JSON body.
@@ -186,6 +197,8 @@ impl<'c> Call<'c> {
         let started = Instant::now();
         let operation = self.operation;
         let span = call_span(operation, &url, shared.record_url);
+        let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
+        let keyed = self.keyed;
         let exchange = async {
             if shared.middleware.is_empty() {
                 let parts = RequestParts {
@@ -196,11 +209,10 @@ impl<'c> Call<'c> {
                     body: body.map(|(content_type, bytes)| (Some(content_type), bytes)),
                     timeout,
                 };
-                let response = send_with_connect_retries(shared, operation, parts).await?;
-                read_response(response, shared.max_response_bytes, timeout).await
+                exchange(shared, operation, parts, keyed, policy).await
             } else {
                 let request = middleware_request(operation, url, headers, auth, body);
-                run_chain(&shared.middleware, operation, shared, timeout, request).await
+                run_chain(&shared.middleware, operation, shared, timeout, request, keyed, policy).await
             }
         };
         let outcome = exchange.instrument(span.clone()).await.and_then(into_result);

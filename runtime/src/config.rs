@@ -9,10 +9,12 @@ use url::Url;
 
 use crate::client::Client;
 use crate::connect_deadline::ConnectDeadlineLayer;
+use crate::credentials::TokenProvider;
 use crate::error::Error;
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::Middleware;
 use crate::proxy::{is_loopback, ProxyChoice};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::shared::Shared;
 
@@ -83,6 +85,8 @@ pub struct ClientBuilder {
     proxy: ProxyChoice,
     middleware: Vec<Arc<dyn Middleware>>,
     record_url: bool,
+    retry: RetryPolicy,
+    token_provider: Option<Arc<dyn TokenProvider>>,
 }
 
 impl Default for ClientBuilder {
@@ -103,6 +107,8 @@ impl Default for ClientBuilder {
             proxy: ProxyChoice::default(),
             middleware: Vec::new(),
             record_url: false,
+            retry: RetryPolicy::default(),
+            token_provider: None,
         }
     }
 }
@@ -221,6 +227,22 @@ impl ClientBuilder {
         self
     }
 
+    /// When retryable calls are sent again (see [`retry`](crate::retry) for what is retryable).
+    /// Default: [`RetryPolicy::default`] (3 attempts, 100 ms–2 s jittered backoff, 30 s budget).
+    /// A non-idempotent call without an idempotency key is never re-sent once it may have been
+    /// delivered, whatever the policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Gets the bearer token from `provider` before every attempt, instead of a fixed
+    /// [`bearer_token`](Self::bearer_token) (the provider wins if both are set).
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token_provider = Some(Arc::new(provider));
+        self
+    }
+
     /// Checks every setting and builds the client (one connection pool, shared by every API
     /// client made from it and by its clones).
     pub fn build(self) -> Result<Client, Error> {
@@ -268,6 +290,8 @@ impl ClientBuilder {
             connect_backoff: self.connect_backoff,
             middleware: self.middleware,
             record_url: self.record_url,
+            retry: self.retry,
+            token_provider: self.token_provider,
         })))
     }
 
@@ -321,6 +345,8 @@ impl fmt::Debug for ClientBuilder {
             .field("proxy", &self.proxy)
             .field("middleware", &self.middleware.len())
             .field("record_url_in_spans", &self.record_url)
+            .field("retry", &self.retry)
+            .field("token_provider", &self.token_provider.is_some())
             .finish()
     }
 }

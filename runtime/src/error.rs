@@ -37,6 +37,9 @@ pub enum ErrorKind {
     Decode,
     /// The response body is larger than the configured cap.
     TooLarge,
+    /// The [`TokenProvider`](crate::TokenProvider) could not give a token (its token endpoint
+    /// failed: [`Error::status`] is that endpoint's status). Nothing was sent.
+    Credentials,
 }
 
 /// The error type of an API that declared no error body (`#[api]` without `error_body`): its
@@ -207,6 +210,14 @@ impl<B> Error<B> {
         Error::<Untyped>::new(ErrorKind::Connect, "could not connect", false).with_body_type()
     }
 
+    /// A [`TokenProvider`](crate::TokenProvider) could not give a token: nothing was sent.
+    /// `status` is the token endpoint's answer, if it gave one; `message` must not hold the secret.
+    pub fn credentials_failed(message: impl Into<Cow<'static, str>>, status: Option<StatusCode>) -> Self {
+        let mut error = Error::<Untyped>::new(ErrorKind::Credentials, message, false);
+        error.inner.status = status;
+        error.with_body_type()
+    }
+
     /// An argument could not make a valid request: nothing was sent.
     pub fn invalid_input(message: impl Into<Cow<'static, str>>) -> Self {
         Error::<Untyped>::new(ErrorKind::InvalidInput, message, false).with_body_type()
@@ -304,6 +315,10 @@ impl<B> fmt::Display for Error<B> {
             ErrorKind::Config => write!(f, "invalid client configuration: {}", inner.message),
             ErrorKind::InvalidInput => write!(f, "invalid request: {}; nothing was sent", inner.message),
             ErrorKind::Connect => f.write_str("could not connect to the server; nothing was sent"),
+            ErrorKind::Credentials => match inner.status {
+                Some(status) => write!(f, "no token: {} (HTTP {status}); nothing was sent", inner.message),
+                None => write!(f, "no token: {}; nothing was sent", inner.message),
+            },
             ErrorKind::Timeout if inner.may_have_been_delivered => {
                 write!(f, "request {}; it may have been delivered", inner.message)
             }

@@ -35,7 +35,9 @@ mod call;
 mod client;
 mod config;
 mod connect_deadline;
+mod credentials;
 mod error;
+mod exchange;
 mod header_value;
 pub mod middleware;
 mod operation;
@@ -44,6 +46,7 @@ mod params;
 mod path;
 mod proxy;
 mod response;
+pub mod retry;
 mod retry_after;
 mod secret;
 mod shared;
@@ -55,6 +58,7 @@ pub use config::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
     MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
 };
+pub use credentials::TokenProvider;
 pub use error::{Error, ErrorKind, Untyped, MAX_RETRY_AFTER};
 /// The `http` crate's types used in this API (`StatusCode`, `HeaderMap`, `Method`).
 pub use http;
@@ -83,6 +87,7 @@ pub use http_api_client_macros::api;
 pub use operation::Operation;
 pub use options::CallOptions;
 pub use response::ApiResponse;
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 
 /// Items generated code refers to. Not public API: may change in any release.

@@ -43,10 +43,11 @@ use url::Url;
 /// The error type of the middleware chain: the runtime's, untyped (the generated method gives it
 /// the API's error body type afterwards).
 pub use crate::error::Error;
+use crate::exchange::exchange;
 use crate::operation::Operation;
-use crate::response::read_response;
+use crate::retry::RetryPolicy;
 use crate::shared::Shared;
-use crate::transport::{send_with_connect_retries, RequestParts};
+use crate::transport::RequestParts;
 
 /// The future a middleware returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -142,6 +143,8 @@ pub struct Next<'a> {
     shared: &'a Shared,
     timeout: Duration,
     sent: &'a SentState,
+    keyed: bool,
+    policy: &'a RetryPolicy,
 }
 
 impl Next<'_> {
@@ -162,17 +165,13 @@ impl Next<'_> {
                     timeout: self.timeout,
                 };
                 self.sent.set(SentState::CONNECTING);
-                let result = match send_with_connect_retries(self.shared, self.operation, parts).await {
-                    Ok(response) => {
-                        self.sent.set(SentState::MAY_HAVE_BEEN);
-                        read_response(response, self.shared.max_response_bytes, self.timeout).await
-                    }
-                    Err(error) => Err(error),
+                let result = exchange(self.shared, self.operation, parts, self.keyed, self.policy).await;
+                let delivered = match &result {
+                    Ok(_) => true,
+                    Err(error) => error.may_have_been_delivered(),
                 };
-                if let Err(error) = &result {
-                    if error.may_have_been_delivered() {
-                        self.sent.set(SentState::MAY_HAVE_BEEN);
-                    }
+                if delivered {
+                    self.sent.set(SentState::MAY_HAVE_BEEN);
                 }
                 result
             }
@@ -204,8 +203,10 @@ pub(crate) async fn run_chain(
     shared: &Shared,
     timeout: Duration,
     request: Request,
+    keyed: bool,
+    policy: &RetryPolicy,
 ) -> Result<Response, Error> {
     let sent = SentState(AtomicU8::new(SentState::NOT_REACHED));
-    let next = Next { rest: chain, operation, shared, timeout, sent: &sent };
+    let next = Next { rest: chain, operation, shared, timeout, sent: &sent, keyed, policy };
     next.run(request).await.map_err(|error| error.delivered(sent.may_have_been_delivered()))
 }

@@ -7,6 +7,7 @@ use http::header::{HeaderName, HeaderValue};
 
 use crate::config::MAX_TIMEOUT;
 use crate::header_value::{authorization_value, exact_header_value};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
 /// Per-call settings, applied with the generated `with_options` on any API client:
@@ -41,6 +42,7 @@ pub struct CallOptions {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) bearer_token: Option<Secret>,
     pub(crate) invalid: Option<&'static str>,
+    pub(crate) retry: Option<RetryPolicy>,
 }
 
 impl CallOptions {
@@ -78,6 +80,12 @@ impl CallOptions {
         self
     }
 
+    /// A retry policy for these calls, replacing the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
     /// A different bearer token for these calls, sent with the client's prefix.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         let token = token.into();
@@ -96,6 +104,7 @@ impl fmt::Debug for CallOptions {
             .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
             .field("bearer_token", &self.bearer_token)
             .field("invalid", &self.invalid)
+            .field("retry", &self.retry)
             .finish()
     }
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use http::header::HeaderValue;
 use url::Url;
 
+use crate::credentials::TokenProvider;
 use crate::middleware::Middleware;
+use crate::retry::RetryPolicy;
 
 /// What `build()` validated once, so calls do no re-parsing.
 pub(crate) struct Shared {
@@ -23,4 +25,6 @@ pub(crate) struct Shared {
     pub(crate) middleware: Vec<Arc<dyn Middleware>>,
     /// Whether spans carry `url.full` (path and query values).
     pub(crate) record_url: bool,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) token_provider: Option<Arc<dyn TokenProvider>>,
 }

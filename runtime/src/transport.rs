@@ -21,6 +21,7 @@ use crate::shared::Shared;
 /// last attempt copies nothing. The request gets the same header map as merging everything at
 /// once would give: extra headers, then `Authorization`, then `Content-Type`, each replacing an
 /// earlier header of its name.
+#[derive(Clone)]
 pub(crate) struct RequestParts {
     pub(crate) method: Method,
     pub(crate) url: Url,

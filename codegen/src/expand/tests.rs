@@ -187,7 +187,7 @@ fn errors_still_emit_trait_client_and_stub() {
             "endpoint methods must not have a body",
             "endpoint methods must take `&self`",
             "unsupported parameter pattern, expected an identifier",
-            "unknown attribute `bogus`, expected one of: `path`, `query`, `header`, `body`, `form`",
+            "unknown attribute `bogus`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
             "unsupported return type, expected `Result<T, E>`",
             "only `async fn` endpoint methods are allowed in an `#[api]` trait",
             "placeholder `{id}` has no matching parameter",

@@ -1,0 +1,120 @@
+//! One logical call on the wire: the provider's token on each attempt, re-sending what the
+//! [`RetryPolicy`] and the operation allow, and one refresh after a 401. Below middleware, above
+//! the transport (`transport.rs`, which retries failed connects on its own).
+
+use std::time::Duration;
+
+use http::StatusCode;
+use tokio::time::Instant;
+
+use crate::error::Error;
+use crate::header_value::authorization_value;
+use crate::middleware::Response;
+use crate::operation::Operation;
+use crate::response::read_response;
+use crate::retry::{is_retryable_status, RetryPolicy};
+use crate::retry_after::parse_retry_after;
+use crate::secret::Secret;
+use crate::shared::Shared;
+use crate::transport::{send_with_connect_retries, RequestParts};
+use crate::ErrorKind;
+
+/// Sends `parts` for `operation`. `keyed`: the call carries an idempotency key, which makes it
+/// as safe to re-send as an idempotent operation.
+pub(crate) async fn exchange(
+    shared: &Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+    keyed: bool,
+    policy: &RetryPolicy,
+) -> Result<Response, Error> {
+    let retryable = operation.idempotent || keyed;
+    let provider = shared.token_provider.as_deref();
+    if provider.is_none() && !(retryable && policy.attempts > 1) {
+        // One attempt and a fixed token: nothing to copy for a second one.
+        let timeout = parts.timeout;
+        let response = send_with_connect_retries(shared, operation, parts).await?;
+        return read_response(response, shared.max_response_bytes, timeout).await;
+    }
+
+    let deadline = Instant::now() + policy.budget;
+    let mut pauses = policy.pauses();
+    let mut refreshed = false;
+    let mut resends = 0u32;
+    let mut parts = parts;
+    loop {
+        let token = match provider {
+            Some(provider) => {
+                let token = provider.token().await?;
+                parts.auth = Some(bearer(shared, &token)?);
+                Some(token)
+            }
+            None => None,
+        };
+        let outcome = attempt(shared, operation, parts.clone()).await;
+
+        if let (Ok(response), Some(provider), Some(token)) = (&outcome, provider, &token) {
+            if response.status == StatusCode::UNAUTHORIZED && !refreshed {
+                refreshed = true;
+                provider.refresh(token).await?;
+                resends += 1;
+                record_resends(resends);
+                continue;
+            }
+        }
+        let Some(asked_wait) = retry_wait(&outcome, retryable) else { return outcome };
+        let Some(pause) = pauses.next() else { return outcome };
+        let wait = asked_wait.unwrap_or(pause);
+        if Instant::now() + wait >= deadline {
+            return outcome;
+        }
+        tracing::debug!(
+            api = operation.api,
+            method = operation.method,
+            wait_ms = wait.as_millis() as u64,
+            "retrying"
+        );
+        tokio::time::sleep(wait).await;
+        resends += 1;
+        record_resends(resends);
+    }
+}
+
+async fn attempt(
+    shared: &Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+) -> Result<Response, Error> {
+    let timeout = parts.timeout;
+    let response = send_with_connect_retries(shared, operation, parts).await?;
+    read_response(response, shared.max_response_bytes, timeout).await
+}
+
+/// `Some(wait)` when `outcome` may be re-sent: the server's `Retry-After`, or `None` for the
+/// policy's backoff. Connect failures are not here: the transport retried them already.
+fn retry_wait(outcome: &Result<Response, Error>, retryable: bool) -> Option<Option<Duration>> {
+    if !retryable {
+        return None;
+    }
+    match outcome {
+        Ok(response) if is_retryable_status(response.status) => {
+            Some(parse_retry_after(&response.headers, std::time::SystemTime::now()))
+        }
+        Err(error)
+            if error.may_have_been_delivered()
+                && matches!(error.kind(), ErrorKind::Transport | ErrorKind::Timeout) =>
+        {
+            Some(None)
+        }
+        _ => None,
+    }
+}
+
+fn bearer(shared: &Shared, token: &Secret) -> Result<http::HeaderValue, Error> {
+    authorization_value(&shared.auth_prefix, token)
+        .map_err(|reason| Error::credentials_failed(format!("the token provider's token: {reason}"), None))
+}
+
+fn record_resends(resends: u32) {
+    tracing::Span::current().record("http.request.resend_count", resends);
+}
