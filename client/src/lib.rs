@@ -21,10 +21,12 @@ mod defaults;
 mod error;
 
 pub mod apis;
+pub mod client_credentials;
 pub mod flows;
 pub mod models;
 
 pub use apis::{ChallengeApi, ChallengeApiClient, DinteroApis, TokenApi, TokenApiClient};
+pub use client_credentials::ClientCredentials;
 pub use defaults::{builder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::Error;
 pub use http_api_client::{

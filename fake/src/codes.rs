@@ -4,10 +4,16 @@
 
 /// 400: the body is not JSON, not UTF-8, or breaks the schema; `errors` lists every problem.
 pub const INVALID_REQUEST: &str = "invalid_request";
-/// 401: `Authorization: Bearer <token>` missing, malformed or not accepted (MFA endpoints).
+/// 401: `Authorization: Bearer <token>` missing, malformed or not accepted (MFA endpoints;
+/// with [`BearerPolicy::Issued`](crate::BearerPolicy::Issued) also unknown or expired).
 pub const UNAUTHORIZED: &str = "unauthorized";
 /// 401: password grant with an unknown username or a wrong password (not told apart).
 pub const INVALID_GRANT: &str = "invalid_grant";
+/// 401: `client_credentials` grant without HTTP Basic client authentication, with a
+/// malformed one, an unknown client id or a wrong secret (not told apart).
+pub const INVALID_CLIENT: &str = "invalid_client";
+/// 403: `client_credentials` grant for an audience the client is not allowed.
+pub const INVALID_AUDIENCE: &str = "invalid_audience";
 /// 403: the first factor passed, a second is needed; the body carries `error.mfa_token`.
 pub const MFA_REQUIRED: &str = "mfa_required";
 /// 403: the `mfa_token` is unknown, already used, from another account, or not one this

@@ -17,6 +17,18 @@ pub const PLAIN_USERNAME: &str = "kari@example.com";
 /// Password of [`PLAIN_USERNAME`].
 pub const PLAIN_PASSWORD: &str = "battery staple";
 
+/// Id of the API client every default configuration has (see [`ApiClient`]).
+pub const DEFAULT_CLIENT_ID: &str = "fake-client-id";
+/// Secret of [`DEFAULT_CLIENT_ID`].
+pub const DEFAULT_CLIENT_SECRET: &str = "fake-client-secret";
+
+/// The `audience` of account `aid`'s API, as Dintero names it:
+/// `https://api.dintero.com/v1/accounts/{aid}`. The default client may ask for it for both
+/// default accounts.
+pub fn account_audience(aid: &str) -> String {
+    format!("https://api.dintero.com/v1/accounts/{aid}")
+}
+
 /// Default lifetime of an `mfa_token`.
 pub const DEFAULT_MFA_TOKEN_TTL: Duration = Duration::from_secs(5 * 60);
 /// Default lifetime of an `oob_code` and its binding code.
@@ -140,6 +152,66 @@ impl Account {
     }
 }
 
+/// An API client that gets access tokens with the `client_credentials` grant: HTTP Basic
+/// `client_id:client_secret` at the token endpoint, for one of its allowed audiences.
+///
+/// `Debug` shows the id and audiences, never the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiClient {
+    pub(crate) id: String,
+    pub(crate) secret: String,
+    pub(crate) audiences: BTreeSet<String>,
+}
+
+impl ApiClient {
+    /// A client with no audience yet: add at least one with [`audience`](Self::audience) or
+    /// [`account`](Self::account) ([`ConfigBuilder::build`] refuses a client without).
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self { id: id.into(), secret: secret.into(), audiences: BTreeSet::new() }
+    }
+
+    /// Allows this `audience` (the `audience` field of the token request, matched exactly).
+    #[must_use]
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.insert(audience.into());
+        self
+    }
+
+    /// Allows the audience of account `aid`'s API ([`account_audience`]).
+    #[must_use]
+    pub fn account(self, aid: &str) -> Self {
+        self.audience(account_audience(aid))
+    }
+
+    /// The client id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The allowed audiences.
+    pub fn audiences(&self) -> impl Iterator<Item = &str> + '_ {
+        self.audiences.iter().map(String::as_str)
+    }
+
+    /// The default client: [`DEFAULT_CLIENT_ID`] / [`DEFAULT_CLIENT_SECRET`], allowed the
+    /// audiences of [`TEST_ACCOUNT`] and [`PRODUCTION_ACCOUNT`].
+    pub fn default_client() -> Self {
+        ApiClient::new(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)
+            .account(TEST_ACCOUNT)
+            .account(PRODUCTION_ACCOUNT)
+    }
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("id", &self.id)
+            .field("secret", &"[redacted]")
+            .field("audiences", &self.audiences)
+            .finish()
+    }
+}
+
 /// Which `Authorization: Bearer <token>` values the MFA endpoints accept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BearerPolicy {
@@ -147,6 +219,11 @@ pub enum BearerPolicy {
     AnyNonEmpty,
     /// Only these tokens; any other gets 401 `unauthorized`.
     Only(BTreeSet<String>),
+    /// Only access tokens this fake issued (any grant) for the account in the path, until
+    /// they expire; any other gets 401 `unauthorized`. Tokens expire on the fake's clock, so
+    /// [`FakeServer::advance_time`](crate::FakeServer::advance_time) past `expires_in` makes
+    /// the server refuse a token its client still holds.
+    Issued,
 }
 
 /// A problem with a configuration, reported by [`ConfigBuilder::build`].
@@ -175,6 +252,13 @@ pub enum ConfigError {
     InvalidBindingAttempts,
     /// `accept_bearer_tokens` was given no token or an empty one.
     InvalidBearerTokens,
+    /// An API client's id is empty, or holds `:` or a control character (HTTP Basic cannot
+    /// carry them).
+    InvalidClientId(String),
+    /// This API client's secret is empty.
+    EmptyClientSecret(String),
+    /// This API client has no allowed audience.
+    NoAudience(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -193,6 +277,11 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidBearerTokens => {
                 f.write_str("accepted bearer tokens must be a non-empty list of non-empty tokens")
             }
+            ConfigError::InvalidClientId(id) => {
+                write!(f, "API client id `{}` is empty or holds `:` or control characters", id.escape_debug())
+            }
+            ConfigError::EmptyClientSecret(id) => write!(f, "API client `{id}` has an empty secret"),
+            ConfigError::NoAudience(id) => write!(f, "API client `{id}` has no allowed audience"),
         }
     }
 }
@@ -204,6 +293,7 @@ impl std::error::Error for ConfigError {}
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) accounts: Vec<Account>,
+    pub(crate) clients: Vec<ApiClient>,
     pub(crate) mfa_token_ttl: Duration,
     pub(crate) oob_code_ttl: Duration,
     pub(crate) access_token_ttl: Duration,
@@ -215,14 +305,16 @@ pub struct Config {
 }
 
 impl Default for Config {
-    /// Accounts [`TEST_ACCOUNT`] and [`PRODUCTION_ACCOUNT`] with the default users, and every
-    /// other setting at the default its [`ConfigBuilder`] setter states.
+    /// Accounts [`TEST_ACCOUNT`] and [`PRODUCTION_ACCOUNT`] with the default users, the
+    /// default API client ([`ApiClient::default_client`]), and every other setting at the
+    /// default its [`ConfigBuilder`] setter states.
     fn default() -> Self {
         Config {
             accounts: vec![
                 Account::with_default_users(TEST_ACCOUNT),
                 Account::with_default_users(PRODUCTION_ACCOUNT),
             ],
+            clients: vec![ApiClient::default_client()],
             mfa_token_ttl: DEFAULT_MFA_TOKEN_TTL,
             oob_code_ttl: DEFAULT_OOB_CODE_TTL,
             access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
@@ -244,6 +336,11 @@ impl Config {
     /// The configured accounts.
     pub fn accounts(&self) -> &[Account] {
         &self.accounts
+    }
+
+    /// The configured API clients (for the `client_credentials` grant).
+    pub fn clients(&self) -> &[ApiClient] {
+        &self.clients
     }
 }
 
@@ -277,6 +374,20 @@ impl ConfigBuilder {
         self
     }
 
+    /// Removes every API client, the default one included.
+    pub fn without_default_clients(mut self) -> Self {
+        self.config.clients.clear();
+        self
+    }
+
+    /// Adds an API client for the `client_credentials` grant, replacing any client with the
+    /// same id (such as the default one).
+    pub fn client(mut self, client: ApiClient) -> Self {
+        self.config.clients.retain(|c| c.id != client.id);
+        self.config.clients.push(client);
+        self
+    }
+
     /// How long an `mfa_token` stays valid. Default: [`DEFAULT_MFA_TOKEN_TTL`] (5 minutes).
     pub fn mfa_token_ttl(mut self, ttl: Duration) -> Self {
         self.config.mfa_token_ttl = ttl;
@@ -290,7 +401,8 @@ impl ConfigBuilder {
         self
     }
 
-    /// The `expires_in` of issued access tokens. Default: [`DEFAULT_ACCESS_TOKEN_TTL`] (1 hour).
+    /// The `expires_in` of issued access tokens, whatever the grant, in whole seconds (a
+    /// fraction is dropped). Default: [`DEFAULT_ACCESS_TOKEN_TTL`] (1 hour).
     pub fn access_token_ttl(mut self, ttl: Duration) -> Self {
         self.config.access_token_ttl = ttl;
         self
@@ -326,6 +438,13 @@ impl ConfigBuilder {
         S: Into<String>,
     {
         self.config.bearer = BearerPolicy::Only(tokens.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Accepts on the MFA endpoints only access tokens this fake issued, until they expire
+    /// ([`BearerPolicy::Issued`]). Default: any non-empty token ([`BearerPolicy::AnyNonEmpty`]).
+    pub fn accept_issued_tokens_only(mut self) -> Self {
+        self.config.bearer = BearerPolicy::Issued;
         self
     }
 
@@ -365,6 +484,18 @@ impl ConfigBuilder {
                         username: user.username.clone(),
                     });
                 }
+            }
+        }
+        // `ConfigBuilder::client` replaces a client with the same id: ids are unique.
+        for client in &config.clients {
+            if client.id.is_empty() || client.id.contains(':') || client.id.chars().any(char::is_control) {
+                return Err(ConfigError::InvalidClientId(client.id.clone()));
+            }
+            if client.secret.is_empty() {
+                return Err(ConfigError::EmptyClientSecret(client.id.clone()));
+            }
+            if client.audiences.is_empty() {
+                return Err(ConfigError::NoAudience(client.id.clone()));
             }
         }
         if matches!(config.rate_limit, Some((max, window)) if max == 0 || window.is_zero()) {
@@ -422,6 +553,37 @@ mod tests {
             Config::builder().max_binding_attempts(0).build().err(),
             Some(ConfigError::InvalidBindingAttempts)
         );
+    }
+
+    #[test]
+    fn api_clients_are_checked_and_never_show_their_secret() {
+        let config = Config::default();
+        assert_eq!(config.clients().len(), 1);
+        let client = &config.clients()[0];
+        assert_eq!(client.id(), DEFAULT_CLIENT_ID);
+        let audiences: Vec<_> = client.audiences().collect();
+        assert_eq!(audiences, [account_audience(PRODUCTION_ACCOUNT), account_audience(TEST_ACCOUNT)]);
+        assert!(!format!("{config:?}").contains(DEFAULT_CLIENT_SECRET));
+
+        let build = |client: ApiClient| Config::builder().client(client).build().err();
+        assert_eq!(
+            build(ApiClient::new("a:b", "s").account(TEST_ACCOUNT)),
+            Some(ConfigError::InvalidClientId("a:b".into()))
+        );
+        assert_eq!(
+            build(ApiClient::new("", "s").account(TEST_ACCOUNT)),
+            Some(ConfigError::InvalidClientId(String::new()))
+        );
+        assert_eq!(
+            build(ApiClient::new("c", "").account(TEST_ACCOUNT)),
+            Some(ConfigError::EmptyClientSecret("c".into()))
+        );
+        assert_eq!(build(ApiClient::new("c", "s")), Some(ConfigError::NoAudience("c".into())));
+        let replaced =
+            Config::builder().client(ApiClient::new(DEFAULT_CLIENT_ID, "other").audience("a")).build();
+        assert_eq!(replaced.map(|c| c.clients().len()), Ok(1));
+        let without = Config::builder().without_default_clients().build();
+        assert_eq!(without.map(|c| c.clients().len()), Ok(0));
     }
 
     #[test]

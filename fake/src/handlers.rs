@@ -9,8 +9,8 @@ use crate::codes;
 use crate::config::Channel;
 use crate::errors::ApiError;
 use crate::inspect::Delivered;
-use crate::state::{Challenge, MfaToken, Stage, State, Store};
-use crate::validate::{ChallengeRequest, RecoveryRequest, TokenRequest};
+use crate::state::{Challenge, IssuedToken, MfaToken, Stage, State, Store};
+use crate::validate::{ChallengeRequest, ClientAuth, RecoveryRequest, TokenRequest};
 
 #[derive(Serialize)]
 struct ChallengeResponse {
@@ -44,13 +44,42 @@ fn to_json(value: impl Serialize) -> Answer {
         .map_err(|_| ApiError::new(500, "internal_error", "could not encode the response"))
 }
 
-pub(crate) fn token(state: &State, aid: &str, request: TokenRequest) -> Answer {
+/// `auth`: the request's client authentication, which only the `client_credentials` grant
+/// reads (the other grants take no client credentials in this fake).
+pub(crate) fn token(state: &State, aid: &str, request: TokenRequest, auth: &ClientAuth) -> Answer {
     match request {
         TokenRequest::Password { username, password } => password_grant(state, aid, &username, &password),
         TokenRequest::MfaOob { oob_code, binding_code, mfa_token } => {
             mfa_oob_grant(state, aid, &oob_code, &binding_code, &mfa_token)
         }
+        TokenRequest::ClientCredentials { audience } => client_credentials_grant(state, aid, &audience, auth),
     }
+}
+
+fn client_credentials_grant(state: &State, aid: &str, audience: &str, auth: &ClientAuth) -> Answer {
+    let invalid_client = |message: &str| ApiError::new(401, codes::INVALID_CLIENT, message);
+    let (id, secret) = match auth {
+        ClientAuth::Basic { id, secret } => (id, secret),
+        ClientAuth::Missing => {
+            return Err(invalid_client(
+                "the client_credentials grant needs HTTP Basic client authentication \
+                 (`Authorization: Basic base64(client_id:client_secret)`)",
+            ))
+        }
+        ClientAuth::Malformed(reason) => return Err(invalid_client(reason)),
+    };
+    let client = match state.config.clients.iter().find(|c| c.id == *id) {
+        Some(client) if client.secret == *secret => client,
+        // Unknown client and wrong secret answer alike, as a real server must.
+        _ => return Err(invalid_client("unknown client id or wrong client secret")),
+    };
+    if !client.audiences.contains(audience) {
+        return Err(ApiError::forbidden(codes::INVALID_AUDIENCE, "the client is not allowed this audience"));
+    }
+    let now = state.clock.now();
+    let mut store = state.store();
+    // No refresh token for this grant: the client asks again before expiry.
+    access_token(state, &mut store, aid, now, false)
 }
 
 fn password_grant(state: &State, aid: &str, username: &str, password: &str) -> Answer {
@@ -62,7 +91,7 @@ fn password_grant(state: &State, aid: &str, username: &str, password: &str) -> A
         _ => return Err(ApiError::new(401, codes::INVALID_GRANT, "invalid username or password")),
     };
     if !mfa {
-        return access_token(state);
+        return access_token(state, &mut store, aid, now, state.config.refresh_tokens);
     }
     let token = issue_token(state, &mut store, aid, username, Stage::Login, now);
     Err(ApiError::mfa_required(
@@ -116,7 +145,9 @@ fn mfa_oob_grant(state: &State, aid: &str, oob_code: &str, binding_code: &str, m
     }
 
     match stage {
-        Stage::Login | Stage::RecoverySecond { .. } => access_token(state),
+        Stage::Login | Stage::RecoverySecond { .. } => {
+            access_token(state, &mut store, aid, now, state.config.refresh_tokens)
+        }
         Stage::RecoveryFirst { .. } => {
             let stage = Stage::RecoverySecond { first: channel };
             let token = issue_token(state, &mut store, aid, &username, stage, now);
@@ -271,11 +302,33 @@ fn issue_token(
     token
 }
 
-fn access_token(state: &State) -> Answer {
+/// Issues an access token for account `aid`, remembered until it expires (for
+/// [`BearerPolicy::Issued`](crate::BearerPolicy::Issued)).
+fn access_token(state: &State, store: &mut Store, aid: &str, now: Tick, refresh_token: bool) -> Answer {
+    let token = state.ids.token("fake_at_");
+    // Whole seconds, as `expires_in` says: the token lives exactly as long as reported.
+    let ttl = std::time::Duration::from_secs(state.config.access_token_ttl.as_secs());
+    let issued = IssuedToken { aid: aid.to_owned(), expires: now.saturating_add(ttl) };
+    store.insert_access_token(token.clone(), issued, now);
     to_json(TokenResponse {
-        access_token: state.ids.token("fake_at_"),
+        access_token: token,
         token_type: "Bearer",
-        expires_in: state.config.access_token_ttl.as_secs(),
-        refresh_token: state.config.refresh_tokens.then(|| state.ids.token("fake_rt_")),
+        expires_in: ttl.as_secs(),
+        refresh_token: refresh_token.then(|| state.ids.token("fake_rt_")),
     })
+}
+
+/// Whether an access token may be used now on account `aid`'s MFA endpoints under
+/// [`BearerPolicy::Issued`](crate::BearerPolicy::Issued); why not otherwise.
+pub(crate) fn check_issued(state: &State, aid: &str, token: &str) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let store = state.store();
+    match store.access_tokens.get(token) {
+        None => Err(ApiError::unauthorized("bearer token is not one this server issued")),
+        Some(issued) if issued.aid != aid => {
+            Err(ApiError::unauthorized("bearer token was issued for another account"))
+        }
+        Some(issued) if now >= issued.expires => Err(ApiError::unauthorized("bearer token has expired")),
+        Some(_) => Ok(()),
+    }
 }

@@ -192,8 +192,10 @@ async fn checked(
         return Err(ApiError::new(405, codes::METHOD_NOT_ALLOWED, "only POST is allowed here"));
     }
     if endpoint != Endpoint::Token {
-        check_bearer(request.headers(), &state.config.bearer)?;
+        check_bearer(request.headers(), state, &aid)?;
     }
+    let client_auth =
+        validate::client_auth(request.headers().get_all(AUTHORIZATION).iter().map(|v| v.as_bytes()));
     if !state.store().has_account(&aid) {
         return Err(ApiError::not_found("no such account"));
     }
@@ -201,15 +203,16 @@ async fn checked(
     let body = read_body(request, state.config.max_body_bytes).await?;
     let body = validate::json_object(&body)?;
     match endpoint {
-        Endpoint::Token => handlers::token(state, &aid, validate::token(&body)?),
+        Endpoint::Token => handlers::token(state, &aid, validate::token(&body)?, &client_auth),
         Endpoint::Challenge => handlers::challenge(state, &aid, validate::challenge(&body)?),
         Endpoint::Recovery => handlers::recovery(state, &aid, validate::recovery(&body)?),
     }
 }
 
-/// The token endpoint is not checked: in Dintero it takes client credentials, which this
-/// fake does not model, so any `Authorization` (or none) is accepted there.
-fn check_bearer(headers: &HeaderMap, policy: &BearerPolicy) -> Result<(), ApiError> {
+/// The MFA endpoints' bearer token. The token endpoint is not checked here: its
+/// `client_credentials` grant reads HTTP Basic client credentials (see `handlers::token`),
+/// and its other grants accept any `Authorization` (or none).
+fn check_bearer(headers: &HeaderMap, state: &State, aid: &str) -> Result<(), ApiError> {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let value = match (values.next(), values.next()) {
         (None, _) => {
@@ -227,10 +230,11 @@ fn check_bearer(headers: &HeaderMap, policy: &BearerPolicy) -> Result<(), ApiErr
     if token.is_empty() || token.contains(char::is_whitespace) {
         return Err(ApiError::unauthorized("malformed bearer token; expected `Bearer <token>`"));
     }
-    match policy {
+    match &state.config.bearer {
         BearerPolicy::AnyNonEmpty => Ok(()),
         BearerPolicy::Only(accepted) if accepted.contains(token) => Ok(()),
         BearerPolicy::Only(_) => Err(ApiError::unauthorized("bearer token is not accepted")),
+        BearerPolicy::Issued => handlers::check_issued(state, aid, token),
     }
 }
 

@@ -7,10 +7,17 @@
 //! # Endpoints
 //! All under `/v1`, JSON in and out, `{aid}` one percent-decoded path segment:
 //! - `POST /v1/accounts/{aid}/auth/token`, grants `password` (`username`, `password`,
-//!   `audience`) and `mfa_oob` (`oob_code`, `binding_code`, `mfa_token`). No
-//!   `Authorization` is checked here (Dintero takes client credentials, not modelled).
-//!   A user with MFA gets 403 `mfa_required` with `error.mfa_token`; one without gets
-//!   `{access_token, token_type: "Bearer", expires_in, refresh_token?}`.
+//!   `audience`), `mfa_oob` (`oob_code`, `binding_code`, `mfa_token`) and
+//!   `client_credentials` (`audience`). A user with MFA gets 403 `mfa_required` with
+//!   `error.mfa_token`; one without gets
+//!   `{access_token, token_type: "Bearer", expires_in, refresh_token?}`. The
+//!   `client_credentials` grant needs `Authorization: Basic base64(client_id:client_secret)`
+//!   of a configured [`ApiClient`] (default: [`DEFAULT_CLIENT_ID`] / [`DEFAULT_CLIENT_SECRET`])
+//!   — else 401 `invalid_client` — and an `audience` that client is allowed (else 403
+//!   `invalid_audience`); it answers `{access_token, token_type: "Bearer", expires_in}`.
+//!   The other grants check no `Authorization`. `expires_in` is
+//!   [`ConfigBuilder::access_token_ttl`]; every request here counts in
+//!   [`FakeServer::endpoint_count`]`(Endpoint::Token)`.
 //! - `POST /v1/accounts/{aid}/auth/mfa/challenge` (`challenge_type: "oob"`,
 //!   `oob_channel: "sms" | "email"` defaulting to `sms`, `mfa_token`) →
 //!   `{challenge_type, binding_method: "prompt", oob_code}`; a six-digit binding code goes to
@@ -21,8 +28,10 @@
 //!   with a new `mfa_token` that only allows a challenge over the *other* channel; answering
 //!   that one gives the access token.
 //!
-//! The two MFA endpoints need `Authorization: Bearer <token>` (by default any non-empty
-//! token; see [`ConfigBuilder::accept_bearer_tokens`]).
+//! The two MFA endpoints need `Authorization: Bearer <token>`: by default any non-empty
+//! token; see [`ConfigBuilder::accept_bearer_tokens`], and
+//! [`ConfigBuilder::accept_issued_tokens_only`] for only the access tokens this fake issued
+//! (until they expire on its clock).
 //!
 //! # Errors
 //! Bodies are Dintero's: `{"error":{"code","message","errors"?,"mfa_token"?}}`. Every code
@@ -43,8 +52,8 @@
 //!   (256) of path, longer ones cut and marked [`RequestRecord::truncated`]: at most 344
 //!   bytes a record and under 4 MB for the whole log, whatever clients send.
 //! - Each outbox keeps the last [`MAX_OUTBOX_LEN`] (1,000) deliveries per user and channel.
-//! - An `mfa_token` or `oob_code` is forgotten an hour after it expires (until then, using
-//!   it answers `expired_…`). At most [`MAX_REMEMBERED_CODES`] (50,000) of each are kept;
+//! - An `mfa_token`, `oob_code` or access token is forgotten an hour after it expires (until
+//!   then, using it answers as expired). At most [`MAX_REMEMBERED_CODES`] (50,000) of each are kept;
 //!   issuing one more forgets the one expiring soonest, which then answers as unknown.
 //!   Issuing one costs O(log n), whatever the number kept.
 //! - A user's rate-limit history holds at most the configured number of challenges.
@@ -52,7 +61,9 @@
 //! # Default data
 //! Accounts [`TEST_ACCOUNT`] (`T00000000`) and [`PRODUCTION_ACCOUNT`] (`P00000000`), each
 //! with [`MFA_USERNAME`] / [`MFA_PASSWORD`] (MFA over SMS and e-mail) and
-//! [`PLAIN_USERNAME`] / [`PLAIN_PASSWORD`] (no MFA).
+//! [`PLAIN_USERNAME`] / [`PLAIN_PASSWORD`] (no MFA); and one API client,
+//! [`DEFAULT_CLIENT_ID`] / [`DEFAULT_CLIENT_SECRET`], allowed both accounts' audiences
+//! ([`account_audience`]).
 //!
 //! # Example
 //! ```
@@ -117,10 +128,11 @@ mod state;
 mod validate;
 
 pub use config::{
-    Account, BearerPolicy, Channel, Config, ConfigBuilder, ConfigError, User, DEFAULT_ACCESS_TOKEN_TTL,
-    DEFAULT_MAX_BINDING_ATTEMPTS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MFA_TOKEN_TTL, DEFAULT_OOB_CODE_TTL,
-    DEFAULT_RATE_LIMIT_MAX, DEFAULT_RATE_LIMIT_WINDOW, MFA_PASSWORD, MFA_USERNAME, PLAIN_PASSWORD,
-    PLAIN_USERNAME, PRODUCTION_ACCOUNT, TEST_ACCOUNT,
+    account_audience, Account, ApiClient, BearerPolicy, Channel, Config, ConfigBuilder, ConfigError, User,
+    DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_MAX_BINDING_ATTEMPTS,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MFA_TOKEN_TTL, DEFAULT_OOB_CODE_TTL, DEFAULT_RATE_LIMIT_MAX,
+    DEFAULT_RATE_LIMIT_WINDOW, MFA_PASSWORD, MFA_USERNAME, PLAIN_PASSWORD, PLAIN_USERNAME,
+    PRODUCTION_ACCOUNT, TEST_ACCOUNT,
 };
 pub use faults::{EndpointFaults, FaultResponse, Faults};
 pub use inspect::{Delivered, RequestRecord};

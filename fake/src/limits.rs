@@ -23,7 +23,7 @@ pub const MAX_LOGGED_PATH_BYTES: usize = 256;
 /// channel; older ones are forgotten.
 pub const MAX_OUTBOX_LEN: usize = 1_000;
 
-/// How many `mfa_token`s, and separately how many `oob_code`s, the fake remembers. Past
-/// this, issuing one forgets the one that expires soonest (it then answers as unknown), so
-/// only a flood of logins within one token lifetime ever reaches it.
+/// How many `mfa_token`s, and separately how many `oob_code`s and how many access tokens, the
+/// fake remembers. Past this, issuing one forgets the one that expires soonest (it then
+/// answers as unknown), so only a flood of logins within one token lifetime ever reaches it.
 pub const MAX_REMEMBERED_CODES: usize = 50_000;

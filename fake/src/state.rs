@@ -38,6 +38,15 @@ pub(crate) struct MfaToken {
     pub(crate) used: bool,
 }
 
+/// An access token this fake issued (any grant): what [`BearerPolicy::Issued`] accepts.
+///
+/// [`BearerPolicy::Issued`]: crate::BearerPolicy::Issued
+#[derive(Debug)]
+pub(crate) struct IssuedToken {
+    pub(crate) aid: String,
+    pub(crate) expires: Tick,
+}
+
 #[derive(Debug)]
 pub(crate) struct Challenge {
     pub(crate) mfa_token: String,
@@ -65,6 +74,8 @@ pub(crate) struct Store {
     pub(crate) mfa_tokens: ExpiringMap<MfaToken>,
     /// By `oob_code`.
     pub(crate) challenges: ExpiringMap<Challenge>,
+    /// By access token.
+    pub(crate) access_tokens: ExpiringMap<IssuedToken>,
     log: VecDeque<RequestRecord>,
     total: usize,
     per_endpoint: HashMap<Endpoint, usize>,
@@ -76,6 +87,7 @@ impl Default for Store {
             accounts: HashMap::new(),
             mfa_tokens: ExpiringMap::new(MAX_REMEMBERED_CODES),
             challenges: ExpiringMap::new(MAX_REMEMBERED_CODES),
+            access_tokens: ExpiringMap::new(MAX_REMEMBERED_CODES),
             log: VecDeque::new(),
             total: 0,
             per_endpoint: HashMap::new(),
@@ -138,6 +150,11 @@ impl Store {
     pub(crate) fn insert_challenge(&mut self, oob_code: String, value: Challenge, now: Tick) {
         let forget_at = value.expires.saturating_add(KEEP_EXPIRED);
         self.challenges.insert(oob_code, value, forget_at, now);
+    }
+
+    pub(crate) fn insert_access_token(&mut self, token: String, value: IssuedToken, now: Tick) {
+        let forget_at = value.expires.saturating_add(KEEP_EXPIRED);
+        self.access_tokens.insert(token, value, forget_at, now);
     }
 }
 

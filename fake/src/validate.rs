@@ -21,11 +21,63 @@ pub(crate) struct RecoveryRequest {
     pub(crate) username: String,
 }
 
-/// `POST /accounts/{aid}/auth/token` (`audience` of the password grant: as for recovery).
+/// `POST /accounts/{aid}/auth/token` (`audience` of the password grant: as for recovery; that
+/// of the client credentials grant is checked against the client's allowed audiences).
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum TokenRequest {
     Password { username: String, password: String },
     MfaOob { oob_code: String, binding_code: String, mfa_token: String },
+    ClientCredentials { audience: String },
+}
+
+/// The client authentication of a token request, from its `Authorization` header.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum ClientAuth {
+    /// No `Authorization` header, or one with another scheme (a bearer token).
+    Missing,
+    /// `Basic` with credentials that cannot be read; why.
+    Malformed(&'static str),
+    /// `Basic base64(id:secret)`.
+    Basic { id: String, secret: String },
+}
+
+impl std::fmt::Debug for ClientAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClientAuth::Missing => f.write_str("Missing"),
+            ClientAuth::Malformed(reason) => f.debug_tuple("Malformed").field(reason).finish(),
+            ClientAuth::Basic { id, .. } => f.debug_struct("Basic").field("id", id).finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Reads HTTP Basic client credentials (RFC 7617) from a request's `Authorization` values.
+pub(crate) fn client_auth<'a>(mut values: impl Iterator<Item = &'a [u8]>) -> ClientAuth {
+    use base64::Engine as _;
+
+    let Some(value) = values.next() else { return ClientAuth::Missing };
+    if values.next().is_some() {
+        return ClientAuth::Malformed("more than one Authorization header");
+    }
+    let Ok(value) = std::str::from_utf8(value) else {
+        return ClientAuth::Malformed("Authorization header is not UTF-8");
+    };
+    let (scheme, encoded) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return ClientAuth::Missing;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return ClientAuth::Malformed("HTTP Basic credentials are not valid base64");
+    };
+    let Ok(decoded) = String::from_utf8(decoded) else {
+        return ClientAuth::Malformed("HTTP Basic credentials are not UTF-8");
+    };
+    match decoded.split_once(':') {
+        Some((id, secret)) if !id.is_empty() => {
+            ClientAuth::Basic { id: id.to_owned(), secret: secret.to_owned() }
+        }
+        _ => ClientAuth::Malformed("HTTP Basic credentials must be `client_id:client_secret`"),
+    }
 }
 
 /// Parses a body as a JSON object.
@@ -99,10 +151,16 @@ pub(crate) fn token(body: &Map<String, Value>) -> Result<TokenRequest, ApiError>
                 _ => None,
             }
         }
+        Some("client_credentials") => {
+            fields.required("audience").map(|a| TokenRequest::ClientCredentials { audience: a.to_owned() })
+        }
         Some(other) => {
             fields.error(
                 "grant_type",
-                format!("unsupported grant type `{}`; expected one of: password, mfa_oob", shorten(other)),
+                format!(
+                    "unsupported grant type `{}`; expected one of: password, mfa_oob, client_credentials",
+                    shorten(other)
+                ),
             );
             None
         }
@@ -301,14 +359,45 @@ mod tests {
             problems(error.expect_err("invalid")),
             [field("binding_code", "is required"), field("mfa_token", "is required")]
         );
-        let error = token(&object(json!({"grant_type": "client_credentials"})));
+        let error = token(&object(json!({"grant_type": "authorization_code"})));
         assert_eq!(
             problems(error.expect_err("invalid")),
             [field(
                 "grant_type",
-                "unsupported grant type `client_credentials`; expected one of: password, mfa_oob"
+                "unsupported grant type `authorization_code`; expected one of: password, mfa_oob, \
+                 client_credentials"
             )]
         );
+        let error = token(&object(json!({"grant_type": "client_credentials"})));
+        assert_eq!(problems(error.expect_err("invalid")), [field("audience", "is required")]);
+        let ok = token(&object(json!({"grant_type": "client_credentials", "audience": "a"})));
+        assert_eq!(ok, Ok(TokenRequest::ClientCredentials { audience: "a".into() }));
+    }
+
+    #[test]
+    fn basic_client_credentials() {
+        let auth = |values: &[&str]| client_auth(values.iter().map(|v| v.as_bytes()));
+        // base64("id:se:cret"): the secret may hold a colon, the id may not.
+        assert_eq!(
+            auth(&["Basic aWQ6c2U6Y3JldA=="]),
+            ClientAuth::Basic { id: "id".into(), secret: "se:cret".into() }
+        );
+        assert_eq!(
+            auth(&["basic aWQ6c2U6Y3JldA=="]),
+            ClientAuth::Basic { id: "id".into(), secret: "se:cret".into() }
+        );
+        assert_eq!(auth(&[]), ClientAuth::Missing);
+        assert_eq!(auth(&["Bearer aWQ6c2U6Y3JldA=="]), ClientAuth::Missing);
+        assert!(matches!(auth(&["Basic !!!"]), ClientAuth::Malformed(_)));
+        // base64("nocolon") and base64(":secret")
+        assert!(matches!(auth(&["Basic bm9jb2xvbg=="]), ClientAuth::Malformed(_)));
+        assert!(matches!(auth(&["Basic OnNlY3JldA=="]), ClientAuth::Malformed(_)));
+        assert!(matches!(
+            auth(&["Basic aWQ6c2U6Y3JldA==", "Basic aWQ6c2U6Y3JldA=="]),
+            ClientAuth::Malformed(_)
+        ));
+        let shown = format!("{:?}", auth(&["Basic aWQ6c2U6Y3JldA=="]));
+        assert!(!shown.contains("cret"), "{shown}");
     }
 
     #[test]

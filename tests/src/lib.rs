@@ -7,9 +7,17 @@ pub mod server;
 
 pub use server::{Recorded, Reply, TestServer};
 
-/// Secrets planted by tests; none of them may ever appear in `Debug` or `Display` output.
-pub const SENTINELS: [&str; 4] =
-    ["SENTINEL-JWT-7f3a", "SENTINEL-MFA-TOKEN-91c2", "SENTINEL-OOB-CODE-55e0", "SENTINEL-BINDING-04d8"];
+/// Secrets planted by tests; none of them may ever appear in `Debug` or `Display` output: a
+/// JWT, an `mfa_token`, an `oob_code`, a binding code, an API client's secret and an access
+/// token issued to it (the last two for `ClientCredentials`).
+pub const SENTINELS: [&str; 6] = [
+    "SENTINEL-JWT-7f3a",
+    "SENTINEL-MFA-TOKEN-91c2",
+    "SENTINEL-OOB-CODE-55e0",
+    "SENTINEL-BINDING-04d8",
+    "SENTINEL-CLIENT-SECRET-3e9b",
+    "SENTINEL-ACCESS-TOKEN-c71d",
+];
 
 /// Panics naming the sentinel if `text` contains any of [`SENTINELS`].
 pub fn assert_no_secrets(what: &str, text: &str) {
