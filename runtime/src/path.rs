@@ -31,27 +31,26 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> {
     let mut encoded = String::with_capacity(base.path().len() + 64);
     encoded.push_str(base.path().trim_end_matches('/'));
-    let mut value = String::new();
     for segment in path {
         encoded.push('/');
-        let text = match segment {
-            Segment::Literal(literal) => *literal,
+        let start = encoded.len();
+        match segment {
+            Segment::Literal(literal) => push_encoded(&mut encoded, literal),
             Segment::Param(name, display) => {
-                value.clear();
-                if write!(value, "{display}").is_err() {
+                // Encoded as it is formatted: no copy of the value is kept.
+                if write!(SegmentWriter(&mut encoded), "{display}").is_err() {
                     return Err(Error::invalid_input(format!(
                         "path parameter `{name}` could not be formatted"
                     )));
                 }
-                if matches!(value.as_str(), "" | "." | "..") {
+                // `.` is kept and `%` encoded, so only these values encode to these texts.
+                if matches!(&encoded[start..], "" | "." | "..") {
                     return Err(Error::invalid_input(format!(
                         "path parameter `{name}` must not be empty, `.` or `..`"
                     )));
                 }
-                value.as_str()
             }
-        };
-        encoded.extend(utf8_percent_encode(text, SEGMENT));
+        }
     }
     let mut url = base.clone();
     url.set_path(&encoded);
@@ -59,6 +58,31 @@ pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> 
         return Err(Error::invalid_input("the path would be changed by URL normalisation"));
     }
     Ok(url)
+}
+
+/// Appends `text` to `out`, percent-encoded as one segment. Text that needs no encoding, as
+/// most does, is copied in one piece.
+fn push_encoded(out: &mut String, text: &str) {
+    if text.bytes().all(is_unreserved) {
+        out.push_str(text);
+    } else {
+        out.extend(utf8_percent_encode(text, SEGMENT));
+    }
+}
+
+/// The bytes [`SEGMENT`] leaves as they are.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// Percent-encodes everything written to it into the string, as one segment.
+struct SegmentWriter<'a>(&'a mut String);
+
+impl fmt::Write for SegmentWriter<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        push_encoded(self.0, text);
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -86,6 +110,31 @@ mod tests {
         assert_eq!(join(&["a\\b"]).unwrap(), "/v1/accounts/a%5Cb/auth");
         assert_eq!(join(&[".\t."]).unwrap(), "/v1/accounts/.%09./auth");
         assert_eq!(join(&["a;b+c"]).unwrap(), "/v1/accounts/a%3Bb%2Bc/auth");
+    }
+
+    #[test]
+    fn the_fast_path_keeps_exactly_the_bytes_the_encode_set_keeps() {
+        for byte in 0..=u8::MAX {
+            let kept = percent_encoding::percent_encode(&[byte], SEGMENT).to_string().as_bytes() == [byte];
+            assert_eq!(is_unreserved(byte), kept, "{byte:#04x}");
+        }
+    }
+
+    #[test]
+    fn values_formatted_in_pieces_are_encoded_whole() {
+        struct Pieces(&'static [&'static str]);
+        impl fmt::Display for Pieces {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.iter().try_for_each(|piece| f.write_str(piece))
+            }
+        }
+        let base = Url::parse("https://h/v1").unwrap();
+        let join = |pieces| join_path(&base, &[Segment::Param("aid", &Pieces(pieces))]);
+        assert_eq!(join(&["a", "/", "b"]).unwrap().path(), "/v1/a%2Fb");
+        assert_eq!(join(&["\u{e6}", "%"]).unwrap().path(), "/v1/%C3%A6%25");
+        for dots in [&[][..], &["."], &[".", "."], &["", "..", ""]] {
+            assert!(join(dots).unwrap_err().is_invalid_input(), "{dots:?}");
+        }
     }
 
     #[test]
