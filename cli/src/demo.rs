@@ -1,11 +1,17 @@
-//! `dintero-mfa demo`: starts the fake Dintero server in-process and walks through login with
-//! MFA and recovery with the library's flow API, printing every step.
+//! `dintero-mfa demo`: starts the fake Dintero server in-process, gets the back end's JWT with
+//! the client credentials grant, and walks through login with MFA and recovery with the
+//! library's flow API, printing every step.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use dintero_auth::flows::{CodeSent, FlowError, MfaFlow, MfaRequired, Step as FlowOutcome};
 use dintero_auth::models::{AccessToken, OobChannel};
-use dintero_auth_fake::{Channel, Config, FakeDintero, FakeServer, MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT};
+use dintero_auth::{ClientCredentials, Secret, TokenProvider};
+use dintero_auth_fake::{
+    Channel, Config, FakeDintero, FakeServer, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, MFA_PASSWORD,
+    MFA_USERNAME, TEST_ACCOUNT,
+};
 use serde_json::json;
 
 use crate::output::{Reporter, Step};
@@ -13,11 +19,15 @@ use crate::CliError;
 
 pub async fn run(out: &mut Reporter) -> Result<(), CliError> {
     let started = Instant::now();
-    let server = FakeDintero::start(Config::default()).await.map_err(|e| CliError::Setup(e.to_string()))?;
+    // Only tokens the fake issued pass its MFA endpoints: the demo shows the provider's work.
+    let config =
+        Config::builder().accept_issued_tokens_only().build().map_err(|e| CliError::Setup(e.to_string()))?;
+    let server = FakeDintero::start(config).await.map_err(|e| CliError::Setup(e.to_string()))?;
     out.note(&format!("fake Dintero Auth server listening on {}", server.base_url()));
+    let credentials = client_credentials(out, &server).await?;
     let client = dintero_auth::builder()
         .base_url(server.base_url())
-        .bearer_token("demo-jwt")
+        .token_provider(credentials)
         .build()
         .map_err(dintero_auth::Error::from)?;
     let audience = format!("https://api.dintero.com/v1/accounts/{TEST_ACCOUNT}");
@@ -39,6 +49,32 @@ pub async fn run(out: &mut Reporter) -> Result<(), CliError> {
     ]);
     server.shutdown().await;
     Ok(())
+}
+
+/// The back end's JWT: the client credentials grant, through the provider every later call
+/// asks (it answers from its cache until shortly before the token expires).
+async fn client_credentials(
+    out: &mut Reporter,
+    server: &FakeServer,
+) -> Result<Arc<ClientCredentials>, CliError> {
+    let started = Instant::now();
+    let credentials =
+        ClientCredentials::new(server.base_url(), TEST_ACCOUNT, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)?;
+    let credentials = Arc::new(credentials);
+    let token = credentials.token().await.map_err(dintero_auth::Error::from)?;
+    out.step(Step {
+        flow: "client",
+        call: format!("POST /accounts/{TEST_ACCOUNT}/auth/token (client_credentials)"),
+        status: server.requests().last().and_then(|record| record.status),
+        outcome: "access token issued; cached for the calls below".into(),
+        fields: vec![
+            ("client_id", json!(DEFAULT_CLIENT_ID)),
+            ("client_secret", out.secret(&Secret::new(DEFAULT_CLIENT_SECRET))),
+            ("access_token", out.secret(&token)),
+        ],
+        elapsed: started.elapsed(),
+    });
+    Ok(credentials)
 }
 
 struct Demo<'a> {

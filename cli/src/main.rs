@@ -106,6 +106,26 @@ fn command() -> Command {
                     .hide_env_values(true)
                     .help("Bearer JWT (prefer the DINTERO_JWT environment variable: flags show up in `ps`). Never echoed"),
             )
+            .arg(
+                Arg::new("client-id")
+                    .long("client-id")
+                    .env("DINTERO_CLIENT_ID")
+                    .hide_env_values(true)
+                    .help(
+                        "API client id: instead of --jwt, get the JWT with the client_credentials grant \
+                         (with --client-secret); it is cached and refreshed before it expires",
+                    ),
+            )
+            .arg(
+                Arg::new("client-secret")
+                    .long("client-secret")
+                    .env("DINTERO_CLIENT_SECRET")
+                    .hide_env_values(true)
+                    .help(
+                        "API client secret for --client-id (prefer the DINTERO_CLIENT_SECRET environment \
+                         variable: flags show up in `ps`). Never echoed",
+                    ),
+            )
             .arg(Arg::new("aid").long("aid").required(true).help("Account id, e.g. P00000000 or T00000000"))
             .arg(
                 Arg::new("timeout-secs")
@@ -120,7 +140,7 @@ fn command() -> Command {
                     .action(ArgAction::SetTrue)
                     .help(
                         "Allow a plain http:// --base-url to a host that is not loopback \
-                         (the JWT and every request then travel unencrypted)",
+                         (the JWT or client secret and every request then travel unencrypted)",
                     ),
             )
     };
@@ -140,7 +160,8 @@ fn command() -> Command {
         .long_about(
             "With no subcommand (or `demo`), starts a fake Dintero Auth server on 127.0.0.1 and walks \
              through login with MFA and recovery, printing each call, its HTTP status, what came back \
-             (secrets masked) and how long it took.",
+             (secrets masked) and how long it took. The MFA calls carry a JWT got with the \
+             client_credentials grant, as a back end gets it.",
         )
         .arg(
             Arg::new("json")

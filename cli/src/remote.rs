@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use clap::ArgMatches;
 use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel, TokenRequest};
 use dintero_auth::{
-    ApiResponse, ChallengeApi, Client, ClientBuilder, DinteroApis, Error, ErrorKind, TokenApi,
+    ApiResponse, ChallengeApi, Client, ClientBuilder, ClientCredentials, DinteroApis, Error, ErrorKind,
+    TokenApi,
 };
 use serde_json::{json, Value};
 
@@ -29,8 +30,38 @@ fn channel(matches: &ArgMatches) -> OobChannel {
 
 /// The usage error for plain http to a remote host: it names the flag, where the library
 /// names its builder method.
-const PLAIN_HTTP_REFUSED: &str = "--base-url is plain http:// to a host that is not loopback, so the JWT \
-     and every request would travel unencrypted: use https://, or pass --allow-insecure-http";
+const PLAIN_HTTP_REFUSED: &str = "--base-url is plain http:// to a host that is not loopback, so the \
+     credentials and every request would travel unencrypted: use https://, or pass --allow-insecure-http";
+
+/// How the calls authenticate: a fixed JWT, client credentials, or nothing.
+enum Credentials<'a> {
+    None,
+    Jwt(&'a str),
+    Client { id: &'a str, secret: &'a str },
+}
+
+/// The credentials given: `--jwt`, or `--client-id` with `--client-secret` (each also from the
+/// environment). Both kinds at once, or half a pair, is a usage error: which one to send would
+/// be a guess.
+fn credentials(matches: &ArgMatches) -> Result<Credentials<'_>, CliError> {
+    let get = |name: &str| matches.get_one::<String>(name).map(String::as_str);
+    match (get("jwt"), get("client-id"), get("client-secret")) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(CliError::Usage(
+            "give either --jwt (DINTERO_JWT) or --client-id and --client-secret (DINTERO_CLIENT_ID, \
+             DINTERO_CLIENT_SECRET), not both"
+                .into(),
+        )),
+        (Some(jwt), None, None) => Ok(Credentials::Jwt(jwt)),
+        (None, Some(id), Some(secret)) => Ok(Credentials::Client { id, secret }),
+        (None, Some(_), None) => {
+            Err(CliError::Usage("--client-id needs --client-secret (or DINTERO_CLIENT_SECRET)".into()))
+        }
+        (None, None, Some(_)) => {
+            Err(CliError::Usage("--client-secret needs --client-id (or DINTERO_CLIENT_ID)".into()))
+        }
+        (None, None, None) => Ok(Credentials::None),
+    }
+}
 
 /// A failed call as the CLI reports it: input the library refused before sending anything is
 /// a usage error; anything that failed once attempted is a failed call.
@@ -41,20 +72,39 @@ fn call_error(error: Error) -> CliError {
     }
 }
 
+fn timeout(matches: &ArgMatches) -> Duration {
+    Duration::from_secs(matches.get_one::<u64>("timeout-secs").copied().unwrap_or(30))
+}
+
+/// The client's settings, with a fixed JWT if one was given (a token provider is added by
+/// [`client`] once these settings are known to be good).
 fn builder(matches: &ArgMatches, allow_insecure_http: bool) -> Result<ClientBuilder, CliError> {
-    let timeout = matches.get_one::<u64>("timeout-secs").copied().unwrap_or(30);
     let mut builder = dintero_auth::builder()
         .base_url(arg(matches, "base-url")?)
-        .timeout(Duration::from_secs(timeout))
+        .timeout(timeout(matches))
         .allow_insecure_http(allow_insecure_http);
-    if let Some(jwt) = matches.get_one::<String>("jwt") {
-        builder = builder.bearer_token(jwt.as_str());
+    if let Credentials::Jwt(jwt) = credentials(matches)? {
+        builder = builder.bearer_token(jwt);
     }
     Ok(builder)
 }
 
 fn client(matches: &ArgMatches) -> Result<Client, CliError> {
     let allowed = matches.get_flag("allow-insecure-http");
+    let checked = checked_client(matches, allowed)?;
+    let Credentials::Client { id, secret } = credentials(matches)? else { return Ok(checked) };
+    // The same base URL, timeout and plain-http policy for the token requests.
+    let provider = ClientCredentials::builder(arg(matches, "aid")?, id, secret)
+        .base_url(arg(matches, "base-url")?)
+        .timeout(timeout(matches))
+        .allow_insecure_http(allowed)
+        .build()
+        .map_err(call_error)?;
+    builder(matches, allowed)?.token_provider(provider).build().map_err(|e| call_error(e.into()))
+}
+
+/// The client for the command-line settings, or the usage error that explains why not.
+fn checked_client(matches: &ArgMatches, allowed: bool) -> Result<Client, CliError> {
     match builder(matches, allowed)?.build() {
         Ok(client) => Ok(client),
         Err(error) if !allowed && error.kind() == ErrorKind::Config => {

@@ -4,18 +4,27 @@ mod canned_server;
 
 use std::process::{Command, Output};
 
-use dintero_auth_fake::{Config, FakeDintero};
+use dintero_auth::models::TokenRequest;
+use dintero_auth::{DinteroApis, TokenApi};
+use dintero_auth_fake::{
+    ApiClient, Channel, Config, Endpoint, FakeDintero, MFA_PASSWORD, MFA_USERNAME, TEST_ACCOUNT,
+};
 use serde_json::{json, Value};
 
 use crate::canned_server::CannedServer;
 
 fn cli(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dintero-mfa"))
-        .args(args)
-        .env_remove("DINTERO_JWT")
-        .env_remove("DINTERO_BASE_URL")
-        .output()
-        .expect("the binary runs")
+    cli_with_env(args, &[])
+}
+
+/// The CLI with only these of its environment variables set.
+fn cli_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dintero-mfa"));
+    command.args(args);
+    for name in ["DINTERO_JWT", "DINTERO_BASE_URL", "DINTERO_CLIENT_ID", "DINTERO_CLIENT_SECRET"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied()).output().expect("the binary runs")
 }
 
 fn text(output: &Output) -> (String, String) {
@@ -31,6 +40,7 @@ fn demo_walks_both_flows_and_masks_secrets() {
     let (stdout, stderr) = text(&output);
     assert!(output.status.success(), "exit {:?}\n{stdout}\n{stderr}", output.status);
     let expected_steps = [
+        ("client", "auth/token (client_credentials)", "200", "access token issued"),
         ("login", "auth/token (password grant)", "403", "mfa_required"),
         ("login", "auth/mfa/challenge (sms)", "200", "binding code sent by sms"),
         ("login", "auth/token (mfa_oob)", "200", "access token issued"),
@@ -47,11 +57,15 @@ fn demo_walks_both_flows_and_masks_secrets() {
         }
     }
     assert!(
-        stdout.contains("both flows completed") && stdout.contains("requests               7"),
-        "{stdout}"
+        stdout.contains("both flows completed") && stdout.contains("requests               8"),
+        "one client-credentials token serves every call:\n{stdout}"
     );
     assert!(stdout.contains("[redacted, 6 chars]"), "binding codes are masked:\n{stdout}");
-    assert!(!stdout.contains("demo-jwt"));
+    assert!(
+        stdout.contains("client_secret: [redacted, 18 chars]")
+            && !stdout.contains(dintero_auth_fake::DEFAULT_CLIENT_SECRET),
+        "the client secret is masked:\n{stdout}"
+    );
 }
 
 #[test]
@@ -61,9 +75,11 @@ fn demo_json_is_one_object_per_line() {
     let (stdout, _) = text(&output);
     let lines: Vec<Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON line")).collect();
     let steps: Vec<&Value> = lines.iter().filter(|v| v.get("step").is_some()).collect();
-    assert_eq!(steps.len(), 7);
-    assert_eq!(steps[0]["status"], 403);
-    assert_eq!(steps[6]["outcome"], "access token issued");
+    assert_eq!(steps.len(), 8);
+    assert_eq!(steps[0]["call"], "POST /accounts/T00000000/auth/token (client_credentials)");
+    assert_eq!(steps[0]["status"], 200);
+    assert_eq!(steps[1]["status"], 403);
+    assert_eq!(steps[7]["outcome"], "access token issued");
     assert!(steps.iter().all(|s| s["elapsed_ms"].as_f64().is_some()));
     let summary = lines.iter().find_map(|v| v.get("summary")).expect("summary line");
     assert_eq!(summary["sms sent"], 2);
@@ -138,6 +154,92 @@ fn remote_call_failures_exit_non_zero_with_a_clear_message() {
     );
 }
 
+const CLIENT_SECRET: &str = "SECRET-CLIENT-SECRET";
+
+#[test]
+fn client_credentials_from_the_environment_replace_the_jwt() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let config = Config::builder()
+        .accept_issued_tokens_only()
+        .client(ApiClient::new("cli-client", CLIENT_SECRET).account(TEST_ACCOUNT))
+        .build()
+        .unwrap();
+    let server = runtime.block_on(FakeDintero::start(config)).unwrap();
+    let base = server.base_url();
+    // A real mfa_token, from a password grant sent by the library itself.
+    let mfa_token = runtime.block_on(async {
+        let client = dintero_auth::Client::builder().base_url(&base).build().unwrap();
+        let grant = TokenRequest::password(MFA_USERNAME, MFA_PASSWORD, "aud");
+        let error = client.token_api().aid_auth_token_post(TEST_ACCOUNT, &grant).await.unwrap_err();
+        error.mfa_token().unwrap().expose().to_owned()
+    });
+    let args = ["challenge", "--base-url", &base, "--aid", TEST_ACCOUNT, "--mfa-token", &mfa_token];
+    let env = [("DINTERO_CLIENT_ID", "cli-client"), ("DINTERO_CLIENT_SECRET", CLIENT_SECRET)];
+
+    // The fake accepts only tokens it issued: the SMS goes out only with the provider's token.
+    let output = cli_with_env(&args, &env);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("200") && stdout.contains("binding code sent by sms"), "{stdout}");
+    assert_eq!(
+        server.endpoint_count(Endpoint::Token),
+        2,
+        "the password grant and one client-credentials grant"
+    );
+    assert_eq!(server.outbox(TEST_ACCOUNT, MFA_USERNAME, Channel::Sms).len(), 1);
+    assert!(!format!("{stdout}{stderr}").contains("SECRET-"), "the secret echoed:\n{stdout}{stderr}");
+
+    // A wrong secret: the token endpoint's 401 and code, nothing sent to the MFA endpoint.
+    let wrong = [("DINTERO_CLIENT_ID", "cli-client"), ("DINTERO_CLIENT_SECRET", "SECRET-WRONG")];
+    let output = cli_with_env(&args, &wrong);
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stderr.contains("invalid_client") && stderr.contains("HTTP 401"), "{stderr}");
+    assert!(stderr.contains("nothing was sent"), "{stderr}");
+    assert!(!format!("{stdout}{stderr}").contains("SECRET-"), "the secret echoed:\n{stdout}{stderr}");
+    assert_eq!(server.endpoint_count(Endpoint::Token), 3);
+    assert_eq!(server.endpoint_count(Endpoint::Challenge), 1, "the refused command sent no challenge");
+
+    // The flags work as the variables do.
+    let flags = [&args[..], &["--client-id", "cli-client", "--client-secret", CLIENT_SECRET]].concat();
+    let output = cli(&flags);
+    let (stdout, stderr) = text(&output);
+    assert!(output.status.success() && stdout.contains("binding code sent by sms"), "{stdout}{stderr}");
+    assert_eq!(server.endpoint_count(Endpoint::Token), 4);
+    assert_eq!(server.outbox(TEST_ACCOUNT, MFA_USERNAME, Channel::Sms).len(), 2);
+}
+
+#[test]
+fn credentials_that_do_not_make_a_pair_are_usage_errors() {
+    let server = accepting_server();
+    let base = server.base_url();
+    let args = ["challenge", "--base-url", &base, "--aid", "T1", "--mfa-token", "m"];
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        (
+            "a JWT and client credentials",
+            &[
+                ("DINTERO_JWT", "SECRET-JWT"),
+                ("DINTERO_CLIENT_ID", "c"),
+                ("DINTERO_CLIENT_SECRET", CLIENT_SECRET),
+            ],
+        ),
+        ("an id without a secret", &[("DINTERO_CLIENT_ID", "c")]),
+        ("a secret without an id", &[("DINTERO_CLIENT_SECRET", CLIENT_SECRET)]),
+    ];
+    for (case, env) in cases {
+        let output = cli_with_env(&args, env);
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{case}:\n{stdout}{stderr}");
+        assert!(stderr.contains("--client-"), "{case}: {stderr}");
+        assert!(!format!("{stdout}{stderr}").contains("SECRET-"), "{case}: a secret echoed");
+    }
+    // A client id HTTP Basic cannot carry: refused before anything is sent.
+    let output =
+        cli_with_env(&args, &[("DINTERO_CLIENT_ID", "a:b"), ("DINTERO_CLIENT_SECRET", CLIENT_SECRET)]);
+    assert_eq!(output.status.code(), Some(2), "{:?}", text(&output));
+    assert_eq!(server.connections(), 0, "a refused command reached the server");
+}
+
 #[test]
 fn usage_errors_exit_2_and_help_explains_options() {
     let output = cli(&["challenge", "--aid"]);
@@ -154,9 +256,23 @@ fn usage_errors_exit_2_and_help_explains_options() {
         "--timeout-secs",
         "--allow-insecure-http",
         "DINTERO_JWT",
+        "--client-id",
+        "--client-secret",
+        "DINTERO_CLIENT_ID",
+        "DINTERO_CLIENT_SECRET",
     ] {
         assert!(stdout.contains(option), "help lacks {option}:\n{stdout}");
     }
+    // Values from the environment are not shown in the help.
+    let env = [
+        ("DINTERO_JWT", "SECRET-JWT"),
+        ("DINTERO_CLIENT_ID", "SECRET-ID"),
+        ("DINTERO_CLIENT_SECRET", CLIENT_SECRET),
+    ];
+    let output = cli_with_env(&["challenge", "--help"], &env);
+    let (stdout, _) = text(&output);
+    assert!(output.status.success() && stdout.contains("DINTERO_CLIENT_SECRET"), "{stdout}");
+    assert!(!stdout.contains("SECRET-"), "an environment value shown in --help:\n{stdout}");
 }
 
 /// Server text that would drive a terminal: clear screen, set the window title, ring the bell,

@@ -90,7 +90,7 @@ impl Failure {
 ///   after it tries again).
 /// - After a `401` the client calls [`TokenProvider::refresh`]: a new token is requested only
 ///   if the rejected one is still the cached one (another caller may have replaced it).
-/// - A failure is an error of kind [`ErrorKind::Credentials`](crate::ErrorKind::Credentials)
+/// - A failure is an error of kind [`ErrorKind::Credentials`]
 ///   whose [`status`](http_api_client::Error::status) is the token endpoint's, and whose
 ///   message names its error code (e.g. `invalid_client`). The client secret never appears in
 ///   `Debug`, an error or a log line.
@@ -355,10 +355,10 @@ impl ClientCredentialsBuilder {
     /// Checks the settings and builds the provider. Nothing is sent until a token is asked for.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) for an empty or unusable
+    /// [`ErrorKind::InvalidInput`] for an empty or unusable
     /// account id, an empty client id or one holding `:` or control characters (HTTP Basic
     /// cannot carry them), or an empty secret; the runtime's
-    /// [`ErrorKind::Config`](crate::ErrorKind::Config) for an unusable base URL or timeout.
+    /// [`ErrorKind::Config`] for an unusable base URL or timeout.
     pub fn build(self) -> Result<ClientCredentials, Error> {
         let invalid = |reason: &'static str| Error::from(RuntimeError::invalid_input(reason));
         if self.aid.is_empty() || self.aid == "." || self.aid == ".." {

@@ -172,7 +172,8 @@ async fn handle(
 
 /// The checks run in this order, so each test can provoke exactly one: path (404), method
 /// (405), bearer on the MFA endpoints (401), account (404), content type (415), body size
-/// (413), body (400), then the endpoint's own rules.
+/// (413), body (400), then the endpoint's own rules (the `client_credentials` grant's HTTP
+/// Basic client authentication, 401 `invalid_client`, is one of the token endpoint's).
 async fn answer(request: Request<Incoming>, route: Option<(Endpoint, String)>, state: &State) -> Reply {
     match checked(request, route, state).await {
         Ok(value) => Reply::json(&value),
