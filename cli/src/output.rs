@@ -74,17 +74,30 @@ fn sanitize_json(value: Value) -> Value {
 
 /// Prints one JSON object as one line on stdout.
 fn print_json(value: Value) {
-    println!("{}", sanitize_json(value));
+    out(&sanitize_json(value).to_string());
 }
 
 /// Prints one line of text on stdout.
 fn print_line(line: &str) {
-    println!("{}", sanitize(line, MAX_PRINTED_CHARS));
+    out(&sanitize(line, MAX_PRINTED_CHARS));
 }
 
 /// Prints one line of text on stderr.
 fn print_error_line(line: &str) {
-    eprintln!("{}", sanitize(line, MAX_PRINTED_CHARS));
+    err(&sanitize(line, MAX_PRINTED_CHARS));
+}
+
+/// Writes a line to stdout. A reader that went away (`dintero-mfa | head`) is not an error worth
+/// a panic: the line is dropped, as `println!` would not do.
+fn out(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Writes a line to stderr, ignoring a closed stream like [`out`].
+fn err(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// A field value as people read it: strings without their JSON quotes.
@@ -203,9 +216,9 @@ impl Reporter {
     pub fn failure(&self, error: &(dyn std::error::Error + 'static)) {
         let line = failure_line(error, self.json);
         if self.json {
-            println!("{line}");
+            out(&line);
         } else {
-            eprintln!("{line}");
+            err(&line);
         }
     }
 }

@@ -402,3 +402,22 @@ fn user_input_echoed_in_usage_errors_is_escaped() {
     }
     assert!(stderr.contains("bad\\u{1b}[2J") && stderr.contains("--timeout-secs"), "{stderr}");
 }
+
+#[test]
+fn a_reader_that_goes_away_early_is_no_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    // `dintero-mfa | head -1`: the demo keeps printing after its reader has closed the pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dintero-mfa"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .spawn()
+        .expect("the CLI starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut first).expect("one line");
+    let output = child.wait_with_output().expect("the CLI ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+}

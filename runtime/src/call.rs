@@ -6,7 +6,9 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{
+    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
+};
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -91,7 +93,11 @@ impl<'c> Call<'c> {
             return self.fail(Error::invalid_input(format!("`{name}` is not a valid header name")));
         };
         match exact_header_value(text) {
-            Ok(value) => {
+            Ok(mut value) => {
+                // Credentials stay out of HTTP/2 header compression tables and `Debug`.
+                if matches!(header, AUTHORIZATION | PROXY_AUTHORIZATION | COOKIE) {
+                    value.set_sensitive(true);
+                }
                 self.headers.append(header, value);
             }
             Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),
