@@ -18,9 +18,10 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use dintero_auth_bench::clients::{body, AnyClient, Which};
+use dintero_auth::models::AuthChallenge;
+use dintero_auth_bench::clients::{body, AnyClient, Which, AID};
 use dintero_auth_bench::counting::{self, CountingAlloc};
-use dintero_auth_bench::server::Server;
+use dintero_auth_bench::server::{Server, ANSWER};
 use serde_json::{json, Value};
 
 #[global_allocator]
@@ -88,16 +89,17 @@ async fn verify() -> (Value, bool) {
     let mut seen = Vec::new();
     for which in Which::ALL {
         let mut client = AnyClient::new(which, &server).await;
+        let future_bytes = future_bytes(&mut client, &body);
         server.record();
         black_box(client.call(&body).await);
         let mut recorded = server.take_recorded();
         assert_eq!(recorded.len(), 1, "{which}: one request per call");
-        seen.push((which, recorded.remove(0)));
+        seen.push((which, recorded.remove(0), future_bytes));
     }
-    let (_, reference) = &seen[0];
+    let (_, reference, _) = &seen[0];
     let mut identical = true;
     let mut clients = serde_json::Map::new();
-    for (which, request) in &seen {
+    for (which, request, future_bytes) in &seen {
         let same = request.method == reference.method
             && request.target == reference.target
             && request.body == reference.body
@@ -118,10 +120,21 @@ async fn verify() -> (Value, bool) {
                 "user_agent": request.header("user-agent"),
                 "authorization_len": request.header("authorization").len(),
                 "body": String::from_utf8_lossy(&request.body),
+                "body_bytes": request.body.len(),
+                "future_bytes": future_bytes,
             }),
         );
     }
-    (json!({ "identical": identical, "clients": clients }), identical)
+    (json!({ "identical": identical, "answer_bytes": ANSWER.len(), "clients": clients }), identical)
+}
+
+/// The size of one call's future, which is moved into its caller's state before it runs.
+fn future_bytes(client: &mut AnyClient, body: &AuthChallenge) -> usize {
+    match client {
+        AnyClient::Generated(c) => std::mem::size_of_val(&c.call(AID, body)),
+        AnyClient::HandWritten(c) => std::mem::size_of_val(&c.call(AID, body)),
+        AnyClient::RawHyper(c) => std::mem::size_of_val(&c.call(AID, body)),
+    }
 }
 
 /// The instruction-count run: everything but the `n` measured calls cancels out when two runs
