@@ -78,9 +78,8 @@ def machine():
         "commit": command_output("git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"),
         # Uncommitted changes the build included, outside the benchmark's own files.
         "uncommitted": [
-            line[3:] for line in command_output(
-                "git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no").splitlines()
-            if line[3:] and not line[3:].startswith(("bench/", "BENCHMARKS.md"))
+            path for path in command_output("git", "-C", str(ROOT), "diff", "--name-only", "HEAD").splitlines()
+            if path and path != "unavailable" and not path.startswith(("bench/", "BENCHMARKS.md"))
         ],
         "crates": lock_versions(
             ["reqwest", "hyper", "hyper-util", "tokio", "url", "serde_json", "http", "syn", "proc-macro2", "quote"]
@@ -184,6 +183,16 @@ def timings(name, start, end, html_path):
 
 # ---------------------------------------------------------------------------------------------
 # Rendering
+
+
+def clean_builds_origin(m):
+    """Whether this run measured the clean builds (`--clean-builds`), or since when they are kept."""
+    path = "bench/results/clean-builds.json"
+    unchanged = subprocess.run(["git", "-C", str(ROOT), "diff", "--quiet", "HEAD", "--", path]).returncode == 0
+    if not unchanged:
+        return f"measured in this run, on {m['cpus']} cores"
+    since = command_output("git", "-C", str(ROOT), "log", "-1", "--format=%h, %ad", "--date=short", "--", path)
+    return f"not re-measured for this report: recorded at commit {since}"
 
 
 def load(name):
@@ -508,7 +517,8 @@ def render():
     w("1. **The per-request timeout.** Every call set `Request::timeout_mut()` to the client's timeout. "
       "reqwest keeps that in the request's `Extensions`, a freshly allocated type map (two allocations and "
       "hashing per call), while the reqwest client was already built with the same timeout. Now the "
-      "request carries a timeout only when `CallOptions` overrides it; the effective timeout is unchanged.")
+      "request carries a timeout only when it differs from the client's (a `CallOptions` or `#[timeout]` "
+      "override); the effective timeout is unchanged.")
     w("2. **Copying the request for connect retries.** With retries on (the default), the first attempt "
       "cloned the URL, the whole header map and the body handle, in case the connect failed. Now "
       "`Authorization` and `Content-Type` are kept apart and added to each attempt's request, so an attempt "
@@ -571,7 +581,7 @@ def render():
     w("")
     if builds:
         w("Debug profile, `cargo build --locked --timings` in a fresh target directory, crates already "
-          f"downloaded (`bench/clean-builds.sh`, run once on {m['cpus']} cores; not part of CI).")
+          f"downloaded (`bench/clean-builds.sh`, run once; not part of CI; {clean_builds_origin(m)}).")
         w("")
         w("| build | wall time | crates | compile units | summed unit time | load average after (1 / 5 / 15 min) |")
         w("|---|---:|---:|---:|---:|---:|")
