@@ -218,7 +218,9 @@ impl<'c> Call<'c> {
                 exchange(shared, operation, parts, keyed, policy).await
             } else {
                 let request = middleware_request(operation, url, headers, auth, body);
-                run_chain(&shared.middleware, operation, shared, timeout, request, keyed, policy).await
+                // Boxed, so that calls without middleware do not carry the chain's state.
+                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, keyed, policy))
+                    .await
             }
         };
         let outcome = exchange.instrument(span.clone()).await.and_then(into_result);

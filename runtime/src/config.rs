@@ -259,27 +259,16 @@ impl ClientBuilder {
             return Err(Error::config("max_response_bytes must be greater than zero"));
         }
         let headers = self.default_header_map()?;
-        let mut http = reqwest::Client::builder().no_proxy();
-        if let Some(proxy) = self.proxy.to_reqwest()? {
-            http = http.proxy(proxy);
-        }
-        let http = http
-            .use_rustls_tls()
-            .user_agent(
-                exact_header_value(&self.user_agent)
-                    .map_err(|reason| Error::config(format!("user agent {reason}")))?,
-            )
-            .default_headers(headers)
-            // A redirect would re-send the body (an SMS) and could carry the token elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .connector_layer(ConnectDeadlineLayer)
-            .build()
-            .map_err(|e| Error::config("the HTTP client could not be built").with_source(Box::new(e)))?;
+        let built =
+            |e: reqwest::Error| Error::config("the HTTP client could not be built").with_source(Box::new(e));
+        let http = self.transport(headers.clone())?.build().map_err(built)?;
+        // A layer around the connector costs allocations on every request, so it sits only on the
+        // transport for attempts whose time runs out before a connect could (see `transport.rs`).
+        let http_connect_deadline =
+            self.transport(headers)?.connector_layer(ConnectDeadlineLayer).build().map_err(built)?;
         Ok(Client::from_shared(Arc::new(Shared {
             http,
+            http_connect_deadline,
             base,
             auth,
             auth_prefix: self.auth_prefix,
@@ -293,6 +282,25 @@ impl ClientBuilder {
             retry: self.retry,
             token_provider: self.token_provider,
         })))
+    }
+
+    /// The reqwest settings both transports share.
+    fn transport(&self, headers: HeaderMap) -> Result<reqwest::ClientBuilder, Error> {
+        let mut http = reqwest::Client::builder().no_proxy();
+        if let Some(proxy) = self.proxy.to_reqwest()? {
+            http = http.proxy(proxy);
+        }
+        let user_agent = exact_header_value(&self.user_agent)
+            .map_err(|reason| Error::config(format!("user agent {reason}")))?;
+        Ok(http
+            .use_rustls_tls()
+            .user_agent(user_agent)
+            .default_headers(headers)
+            // A redirect would re-send the body (an SMS) and could carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(self.connect_timeout)
+            .timeout(self.timeout)
+            .pool_idle_timeout(self.pool_idle_timeout))
     }
 
     /// Refuses values that would make a call wait forever or overflow time arithmetic.

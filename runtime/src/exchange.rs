@@ -32,11 +32,20 @@ pub(crate) async fn exchange(
     let provider = shared.token_provider.as_deref();
     if provider.is_none() && !(retryable && policy.attempts > 1) {
         // One attempt and a fixed token: nothing to copy for a second one.
-        let timeout = parts.timeout;
-        let response = send_with_connect_retries(shared, operation, parts).await?;
-        return read_response(response, shared.max_response_bytes, timeout).await;
+        return attempt(shared, operation, parts).await;
     }
+    // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
+    Box::pin(with_retries(shared, operation, parts, retryable, policy)).await
+}
 
+async fn with_retries(
+    shared: &Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+    retryable: bool,
+    policy: &RetryPolicy,
+) -> Result<Response, Error> {
+    let provider = shared.token_provider.as_deref();
     let deadline = Instant::now() + policy.budget;
     let mut pauses = policy.pauses();
     let mut refreshed = false;

@@ -13,6 +13,9 @@ use crate::retry::RetryPolicy;
 /// What `build()` validated once, so calls do no re-parsing.
 pub(crate) struct Shared {
     pub(crate) http: reqwest::Client,
+    /// The same transport with the connect-deadline layer, for attempts with less time left than
+    /// a connect may take.
+    pub(crate) http_connect_deadline: reqwest::Client,
     pub(crate) base: Url,
     pub(crate) auth: Option<HeaderValue>,
     pub(crate) auth_prefix: String,

@@ -100,7 +100,7 @@ pub(crate) async fn send_with_connect_retries(
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     for attempt in 0..shared.connect_retries {
-        match connecting_until(connect_by, shared.http.execute(parts.request(shared.timeout))).await {
+        match execute(shared, parts.request(shared.timeout), parts.timeout, connect_by).await {
             Ok(response) => return Ok(response),
             Err(e) if e.is_connect() => {
                 tracing::Span::current().record("http.request.resend_count", attempt + 1);
@@ -117,8 +117,29 @@ pub(crate) async fn send_with_connect_retries(
         }
     }
     let timeout = parts.timeout;
-    let result = connecting_until(connect_by, shared.http.execute(parts.into_request(shared.timeout))).await;
+    let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
     result.map_err(|e| classify(e, timeout, shared.connect_timeout))
+}
+
+/// How much longer than the connect timeout an attempt's time must be for the connect to end
+/// first by itself: connects start as the attempt does, give or take scheduling.
+const CONNECT_ENDS_FIRST: Duration = Duration::from_millis(50);
+
+/// Sends one attempt with `timeout` left. When a connect could outlast that time, the attempt
+/// goes through the transport whose connector stops at `connect_by`, so that running out of
+/// time while connecting reads as "nothing sent". Otherwise the connect timeout ends any connect
+/// first, and the plain transport (no layer, fewer allocations per request) is used.
+async fn execute(
+    shared: &Shared,
+    request: reqwest::Request,
+    timeout: Duration,
+    connect_by: tokio::time::Instant,
+) -> Result<reqwest::Response, reqwest::Error> {
+    if timeout > shared.connect_timeout.saturating_add(CONNECT_ENDS_FIRST) {
+        shared.http.execute(request).await
+    } else {
+        connecting_until(connect_by, shared.http_connect_deadline.execute(request)).await
+    }
 }
 
 fn expects_body(method: &Method) -> bool {

@@ -57,6 +57,16 @@ async fn a_timeout_while_still_connecting_says_nothing_was_sent() {
         assert!(!err.may_have_been_delivered(), "{err}");
         assert!(err.to_string().contains("nothing was sent"), "{err}");
     }
+    // With more time than the connect timeout, the connect timeout ends the stalled handshake.
+    let client = Client::builder()
+        .base_url(&base)
+        .connect_timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(5))
+        .connect_retries(0, Duration::ZERO)
+        .build()
+        .unwrap();
+    let err = client.challenge_api().aid_auth_mfa_challenge_post("P1", &challenge()).await.unwrap_err();
+    assert!(err.is_timeout() && !err.may_have_been_delivered(), "{err}");
     assert_eq!(server.count(), 0);
 }
 
