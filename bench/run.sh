@@ -37,14 +37,15 @@ for line in sys.stdin:
     echo "== machine"
     python3 bench/report.py machine > "$results/machine.json"
 
-    echo "== the three clients send the identical request"
+    echo "== the three clients, and the generated client's variants, send the identical request"
     "$per_call" verify > "$results/verify.json"
 
-    echo "== instructions per call (callgrind, 2000 and 4000 calls per client, 3 runs each)"
+    echo "== instructions per call (callgrind, 2000 and 4000 calls per client and variant, 3 runs each)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
+    variants="middleware-0 middleware-1 middleware-3 tracing-off tracing-on"
     for run in 1 2 3; do
-        for client in generated reqwest hyper; do
+        for client in generated reqwest hyper $variants; do
             for calls in 2000 4000; do
                 valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.$run.out" \
                     "$per_call" calls "$client" "$calls" 2>/dev/null
@@ -57,7 +58,11 @@ for line in sys.stdin:
     python3 bench/report.py instructions "$work" 2000 4000 3 > "$results/instructions.json"
 
     echo "== allocations per call"
-    "$per_call" allocs 2000 > "$results/allocs.json"
+    "$per_call" allocs 2000 > "$work/allocs.json"
+    # The generated client again, then its variants; tracing-on alone, as its subscriber is global.
+    "$per_call" allocs 2000 generated middleware-0 middleware-1 middleware-3 tracing-off > "$work/allocs-variants.json"
+    "$per_call" allocs 2000 tracing-on > "$work/allocs-tracing.json"
+    python3 bench/report.py merge-allocs "$work"/allocs{,-variants,-tracing}.json > "$results/allocs.json"
 
     echo "== wall time, 600 interleaved rounds of 50 calls per client, and the A/A control; 3 times each"
     for run in 1 2 3; do

@@ -2,17 +2,22 @@
 //! on one current-thread tokio runtime together with the loopback server.
 //!
 //! ```text
-//! per_call verify                 check all three send the identical request (JSON out)
+//! per_call verify                 check all three, and the generated client's variants, send the
+//!                                 identical request (JSON out)
 //! per_call calls <client> <n>     100 warm-up calls, then n calls (run under callgrind)
-//! per_call allocs <n>             steady-state allocations per call, each client (JSON out)
+//! per_call allocs <n> [<client>..]   steady-state allocations per call, each client (JSON out;
+//!                                 default: the three compared)
 //! per_call wall <rounds> <n>      interleaved rounds of n calls per client (JSON out)
 //! per_call wall <rounds> <n> control   the same with hand-written reqwest in the generated
 //!                                 client's place too: the harness's own bias (A/A test)
 //! per_call [--bench]              a quick human-readable run of all of the above
 //! ```
 //!
-//! `<client>` is `generated`, `reqwest` or `hyper`. `bench/run.sh` drives the modes and writes
-//! `BENCHMARKS.md`.
+//! `<client>` is `generated`, `reqwest` or `hyper`, or one of the generated client's variants:
+//! `middleware-0`, `middleware-1`, `middleware-3` (that many no-op middlewares installed),
+//! `tracing-off` (no subscriber, as in `generated`) and `tracing-on` (a subscriber accepting INFO
+//! spans installed as the global default, so it must be the last client of its process).
+//! `bench/run.sh` drives the modes and writes `BENCHMARKS.md`.
 
 use std::hint::black_box;
 use std::process::ExitCode;
@@ -33,7 +38,7 @@ const WARM_UP_CALLS: usize = 100;
 enum Mode {
     Verify,
     Calls(Which, usize),
-    Allocs(usize),
+    Allocs(usize, Vec<Which>),
     Wall { rounds: usize, calls: usize, control: bool },
     Quick,
 }
@@ -45,7 +50,18 @@ fn parse_args() -> Option<Mode> {
     Some(match args.as_slice() {
         ["verify"] => Mode::Verify,
         ["calls", client, n] => Mode::Calls(Which::parse(client)?, number(n)?),
-        ["allocs", n] => Mode::Allocs(number(n)?),
+        ["allocs", n, clients @ ..] => {
+            let clients = if clients.is_empty() {
+                Which::ALL.to_vec()
+            } else {
+                clients.iter().map(|c| Which::parse(c)).collect::<Option<Vec<_>>>()?
+            };
+            // A subscriber installed for `tracing-on` would be seen by every client built after it.
+            if clients.iter().rev().skip(1).any(|&c| c == Which::TracingOn) {
+                return None;
+            }
+            Mode::Allocs(number(n)?, clients)
+        }
         ["wall", rounds, n] => Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: false },
         ["wall", rounds, n, "control"] => {
             Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: true }
@@ -58,7 +74,11 @@ fn parse_args() -> Option<Mode> {
 fn main() -> ExitCode {
     let Some(mode) = parse_args() else {
         eprintln!(
-            "usage: per_call [verify | calls <generated|reqwest|hyper> <n> | allocs <n> | wall <rounds> <n> [control]]"
+            "usage: per_call [verify | calls <client> <n> | allocs <n> [<client>..] | wall <rounds> <n> [control]]
+\
+             clients: generated reqwest hyper middleware-0 middleware-1 middleware-3 tracing-off tracing-on
+\
+             (tracing-on last)"
         );
         return ExitCode::from(2);
     };
@@ -74,7 +94,7 @@ fn main() -> ExitCode {
                 }
             }
             Mode::Calls(which, n) => calls(which, n).await,
-            Mode::Allocs(n) => println!("{:#}", allocs(n).await),
+            Mode::Allocs(n, clients) => println!("{:#}", allocs(n, &clients).await),
             Mode::Wall { rounds, calls, control } => println!("{:#}", wall(rounds, calls, control).await),
             Mode::Quick => return quick().await,
         }
@@ -82,12 +102,14 @@ fn main() -> ExitCode {
     })
 }
 
-/// Sends one call from each client with the server recording, and compares what arrived.
+/// Sends one call from each client and variant with the server recording, and compares what
+/// arrived with the generated client's request.
 async fn verify() -> (Value, bool) {
     let server = Server::start().await;
     let body = body();
     let mut seen = Vec::new();
-    for which in Which::ALL {
+    // `Which::VARIANTS` ends with `tracing-on`, which installs its subscriber for good.
+    for which in Which::ALL.into_iter().chain(Which::VARIANTS) {
         let mut client = AnyClient::new(which, &server).await;
         let future_bytes = future_bytes(&mut client, &body);
         server.record();
@@ -149,11 +171,11 @@ async fn calls(which: Which, n: usize) {
 }
 
 /// Allocations per call in the steady state, for each client in turn.
-async fn allocs(n: usize) -> Value {
+async fn allocs(n: usize, clients: &[Which]) -> Value {
     let server = Server::start().await;
     let body = body();
     let mut out = serde_json::Map::new();
-    for which in Which::ALL {
+    for &which in clients {
         let mut client = AnyClient::new(which, &server).await;
         for _ in 0..WARM_UP_CALLS {
             black_box(client.call(&body).await);
@@ -249,7 +271,7 @@ async fn quick() -> ExitCode {
         eprintln!("{report:#}");
         return ExitCode::FAILURE;
     }
-    let allocs = allocs(1000).await;
+    let allocs = allocs(1000, &Which::ALL).await;
     let wall = wall(120, 50, false).await;
     println!(
         "{:<10} {:>14} {:>14} {:>12} {:>16}",

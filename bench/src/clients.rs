@@ -12,17 +12,24 @@
 //! the answer into the same [`ChallengeResponse`].
 
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use bytes::Bytes;
+use dintero_auth::middleware::{
+    BoxFuture, Error, Middleware, Next, Request as MiddlewareRequest, Response as MiddlewareResponse,
+};
 use dintero_auth::models::{AuthChallenge, ChallengeResponse};
-use dintero_auth::{ChallengeApi, ChallengeApiClient, DinteroApis, DEFAULT_USER_AGENT};
+use dintero_auth::{ChallengeApi, ChallengeApiClient, DinteroApis, Operation, DEFAULT_USER_AGENT};
 use http::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, USER_AGENT};
 use http::{Method, Request};
 use http_body_util::{BodyExt, Full};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
+use tracing::level_filters::LevelFilter;
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Metadata, Subscriber};
 use url::Url;
 
 use crate::server::Server;
@@ -45,10 +52,27 @@ pub enum Which {
     Generated,
     HandWritten,
     RawHyper,
+    /// The generated client with this many no-op middlewares installed (0 is built like
+    /// [`Which::Generated`], measured apart).
+    Middlewares(usize),
+    /// The generated client with no `tracing` subscriber (built like [`Which::Generated`]).
+    TracingOff,
+    /// The generated client with [`InfoSubscriber`] installed as the global default: it must be
+    /// the last client a process builds, since every later one would see the subscriber too.
+    TracingOn,
 }
 
 impl Which {
+    /// The three clients compared.
     pub const ALL: [Which; 3] = [Which::Generated, Which::HandWritten, Which::RawHyper];
+    /// The generated client's variants, each compared with [`Which::Generated`]; tracing on last.
+    pub const VARIANTS: [Which; 5] = [
+        Which::Middlewares(0),
+        Which::Middlewares(1),
+        Which::Middlewares(3),
+        Which::TracingOff,
+        Which::TracingOn,
+    ];
 
     /// The name used on the command line and in the results.
     pub fn name(self) -> &'static str {
@@ -56,11 +80,17 @@ impl Which {
             Which::Generated => "generated",
             Which::HandWritten => "reqwest",
             Which::RawHyper => "hyper",
+            Which::Middlewares(0) => "middleware-0",
+            Which::Middlewares(1) => "middleware-1",
+            Which::Middlewares(3) => "middleware-3",
+            Which::Middlewares(_) => "middleware-n",
+            Which::TracingOff => "tracing-off",
+            Which::TracingOn => "tracing-on",
         }
     }
 
     pub fn parse(name: &str) -> Option<Which> {
-        Which::ALL.into_iter().find(|w| w.name() == name)
+        Which::ALL.into_iter().chain(Which::VARIANTS).find(|w| w.name() == name)
     }
 }
 
@@ -81,7 +111,13 @@ impl AnyClient {
     /// Builds the client `which` for `server` (the raw hyper one connects right away).
     pub async fn new(which: Which, server: &Server) -> AnyClient {
         match which {
-            Which::Generated => AnyClient::Generated(Generated::new(&server.base_url())),
+            Which::Generated | Which::TracingOff => AnyClient::Generated(Generated::new(&server.base_url())),
+            Which::Middlewares(n) => AnyClient::Generated(Generated::with_middlewares(&server.base_url(), n)),
+            Which::TracingOn => {
+                tracing::subscriber::set_global_default(InfoSubscriber::default())
+                    .expect("tracing-on is the first client to install a subscriber");
+                AnyClient::Generated(Generated::new(&server.base_url()))
+            }
             Which::HandWritten => AnyClient::HandWritten(HandWritten::new(&server.base_url())),
             Which::RawHyper => AnyClient::RawHyper(RawHyper::connect(server).await),
         }
@@ -109,9 +145,63 @@ impl Generated {
         Generated { api: client.challenge_api() }
     }
 
+    /// The same with `count` [`NoOp`] middlewares installed.
+    pub fn with_middlewares(base_url: &str, count: usize) -> Generated {
+        let mut builder = dintero_auth::builder().base_url(base_url).bearer_token(JWT);
+        for _ in 0..count {
+            builder = builder.middleware(NoOp);
+        }
+        Generated { api: builder.build().expect("valid settings").challenge_api() }
+    }
+
     pub async fn call(&self, aid: &str, body: &AuthChallenge) -> ChallengeResponse {
         self.api.aid_auth_mfa_challenge_post(aid, body).await.expect("generated client call")
     }
+}
+
+/// A middleware that passes every request on unchanged.
+pub struct NoOp;
+
+impl Middleware for NoOp {
+    fn handle<'a>(
+        &'a self,
+        _operation: &'static Operation,
+        request: MiddlewareRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<MiddlewareResponse, Error>> {
+        Box::pin(async move { next.run(request).await })
+    }
+}
+
+/// A `tracing` subscriber that accepts INFO and more severe spans and events and does nothing with
+/// them: the least a subscriber enabling the runtime's per-call INFO span can cost.
+#[derive(Default)]
+pub struct InfoSubscriber {
+    next_id: AtomicU64,
+}
+
+impl Subscriber for InfoSubscriber {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        *metadata.level() <= Level::INFO
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(LevelFilter::INFO)
+    }
+
+    fn new_span(&self, _span: &Attributes<'_>) -> Id {
+        Id::from_u64(self.next_id.fetch_add(1, Relaxed) + 1)
+    }
+
+    fn record(&self, _span: &Id, _values: &Record<'_>) {}
+
+    fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
+
+    fn event(&self, _event: &Event<'_>) {}
+
+    fn enter(&self, _span: &Id) {}
+
+    fn exit(&self, _span: &Id) {}
 }
 
 /// 2. Hand-written reqwest, configured like the generated client's runtime.
