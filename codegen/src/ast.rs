@@ -6,7 +6,7 @@
 //! so the trait and client can be emitted next to the errors and the rest of the user's crate keeps
 //! type-checking. Checks that relate several items live in `valid.rs`.
 
-use crate::attr::{self, ApiArgs, RoleAttr, RoleKind, VerbAttr};
+use crate::attr::{self, ApiArgs, BodyKind, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
 use crate::settings::{self, Settings};
 use crate::template::Template;
@@ -85,7 +85,7 @@ pub(crate) enum Role {
     Header {
         name: String,
     },
-    Body,
+    Body(BodyKind),
     Form,
     /// Sent as `Idempotency-Key`; makes the call safe to retry.
     IdempotencyKey,
@@ -93,20 +93,12 @@ pub(crate) enum Role {
 
 /// What the endpoint returns, read from `Result<X, E>`.
 pub(crate) struct Response {
-    pub mode: Mode,
+    /// `X`. How its body is read (ignored for `()`, raw for `Bytes`/`Vec<u8>`/`String`, JSON
+    /// otherwise, with status and headers for `ApiResponse<_>`) is decided by the runtime's types,
+    /// not by the name written here, so renamed imports and aliases work.
+    pub ok: Type,
     /// `E`; converted from the runtime error with `From`.
     pub error: Type,
-}
-
-pub(crate) enum Mode {
-    /// `X` is `()`: the body is ignored.
-    Unit,
-    /// `X` is deserialised from the JSON body.
-    Json(Type),
-    /// `X` is `ApiResponse<T>`: `T` plus response metadata.
-    WithInfo(Type),
-    /// `X` is `ApiResponse<()>`.
-    WithInfoUnit,
 }
 
 impl Api {
@@ -340,7 +332,7 @@ impl Param {
             Some(RoleKind::Query(Some(lit))) => Some(Role::Query { name: lit.value() }),
             Some(RoleKind::Query(None)) => ident_name.map(|(name, _)| Role::Query { name }),
             Some(RoleKind::Header(name)) => Some(Role::Header { name }),
-            Some(RoleKind::Body) => Some(Role::Body),
+            Some(RoleKind::Body(kind)) => Some(Role::Body(kind)),
             Some(RoleKind::Form) => Some(Role::Form),
             Some(RoleKind::IdempotencyKey) => Some(Role::IdempotencyKey),
         };
@@ -365,18 +357,7 @@ impl Response {
     /// Reads `Result<X, E>` (by last path segment, so aliases and full paths both work).
     fn from_type(ty: &Type) -> Option<Response> {
         let [ok, error] = generic_types(ty, "Result")?;
-        let mode = if is_unit(ok) {
-            Mode::Unit
-        } else if let Some([inner]) = generic_types(ok, "ApiResponse") {
-            if is_unit(inner) {
-                Mode::WithInfoUnit
-            } else {
-                Mode::WithInfo(inner.clone())
-            }
-        } else {
-            Mode::Json(ok.clone())
-        };
-        Some(Response { mode, error: error.clone() })
+        Some(Response { ok: ok.clone(), error: error.clone() })
     }
 }
 
@@ -399,10 +380,6 @@ fn generic_types<'a, const N: usize>(ty: &'a Type, name: &str) -> Option<[&'a Ty
         })
         .collect::<Option<_>>()?;
     types.try_into().ok()
-}
-
-fn is_unit(ty: &Type) -> bool {
-    matches!(peel(ty), Type::Tuple(tuple) if tuple.elems.is_empty())
 }
 
 /// The type inside any parentheses and invisible groups. A `macro_rules!` fragment (`$t:ty`)

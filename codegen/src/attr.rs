@@ -265,7 +265,7 @@ pub(crate) enum RoleKind {
     Path(Option<LitStr>),
     Query(Option<LitStr>),
     Header(String),
-    Body,
+    Body(BodyKind),
     Form,
     IdempotencyKey,
 }
@@ -304,7 +304,7 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
             Some("path") => optional_name(&attr, "path", errors).map(RoleKind::Path),
             Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
             Some("header") => header_name(&attr, errors).map(RoleKind::Header),
-            Some("body") => no_args(&attr, "body", errors).map(|()| RoleKind::Body),
+            Some("body") => body_kind(&attr, errors).map(RoleKind::Body),
             Some("idempotency_key") => {
                 no_args(&attr, "idempotency_key", errors).map(|()| RoleKind::IdempotencyKey)
             }
@@ -358,6 +358,102 @@ fn header_name(attr: &Attribute, errors: &mut Errors) -> Option<String> {
     };
     errors.spanned(&lit, format_args!("invalid header name `{}`: {problem}", name.escape_debug()));
     None
+}
+
+/// How a `#[body]` parameter is encoded, as declared.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum BodyKind {
+    /// `#[body]` / `#[body(json)]`: any `Serialize` value as `application/json`.
+    Json,
+    /// `#[body(bytes)]`: `AsRef<[u8]>` sent as is, with this content type.
+    Bytes(String),
+    /// `#[body(text)]`: `AsRef<str>` sent as UTF-8, with this content type.
+    Text(String),
+}
+
+const BODY_USAGE: &str = "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with                           `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`";
+
+/// `#[body]`, `#[body(json)]`, `#[body(bytes)]`, `#[body(text)]`, the last two with an optional
+/// `content_type = "..."`. `None` means malformed (reported at the offending token).
+fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
+    let list = match &attr.meta {
+        Meta::Path(_) => return Some(BodyKind::Json),
+        Meta::List(list) => list,
+        Meta::NameValue(_) => {
+            errors.spanned(attr, format_args!("unsupported `#[body]` form, {BODY_USAGE}"));
+            return None;
+        }
+    };
+    let mut kind: Option<Ident> = None;
+    let mut content_type: Option<LitStr> = None;
+    let before = errors.len();
+    let parsed = list.parse_nested_meta(|meta| {
+        let Some(ident) = meta.path.get_ident() else {
+            errors.spanned(&meta.path, format_args!("unsupported `#[body]` argument, {BODY_USAGE}"));
+            return Ok(());
+        };
+        if ident == "content_type" {
+            let lit: LitStr = meta.value()?.parse()?;
+            if content_type.replace(lit).is_some() {
+                errors.spanned(ident, "duplicate argument `content_type`");
+            }
+        } else if ident == "json" || ident == "bytes" || ident == "text" {
+            if let Some(first) = &kind {
+                errors.spanned(ident, format_args!("`#[body]` takes one kind, `{first}` is already declared"));
+            } else {
+                kind = Some(ident.clone());
+            }
+        } else {
+            errors.spanned(ident, format_args!("unknown body kind `{ident}`, {BODY_USAGE}"));
+        }
+        Ok(())
+    });
+    if let Err(error) = parsed {
+        errors.at(error.span(), format_args!("unsupported `#[body]` argument, {BODY_USAGE}"));
+        return None;
+    }
+    if errors.len() != before {
+        return None;
+    }
+    let kind = kind.map(|ident| ident.to_string());
+    match (kind.as_deref(), content_type) {
+        (None | Some("json"), None) => Some(BodyKind::Json),
+        (None | Some("json"), Some(lit)) => {
+            errors.spanned(
+                &lit,
+                "`content_type` needs `bytes` or `text`; a JSON body is always `application/json`",
+            );
+            None
+        }
+        (Some(kind), lit) => {
+            let value = match &lit {
+                Some(lit) => lit.value(),
+                None if kind == "bytes" => "application/octet-stream".to_owned(),
+                None => "text/plain; charset=utf-8".to_owned(),
+            };
+            if let (Some(lit), Some(problem)) = (&lit, content_type_problem(&value)) {
+                errors.spanned(lit, format_args!("invalid content type `{}`: {problem}", value.escape_debug()));
+                return None;
+            }
+            Some(if kind == "bytes" { BodyKind::Bytes(value) } else { BodyKind::Text(value) })
+        }
+    }
+}
+
+/// A media type the runtime can send as a header value: `type/subtype`, visible ASCII, spaces
+/// and tabs only inside.
+fn content_type_problem(value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic())) {
+        return Some(format!("character `{}` is not allowed in a header value", c.escape_debug()));
+    }
+    if value.trim() != value || value.is_empty() {
+        return Some("expected `type/subtype`, e.g. `application/pdf`, without surrounding spaces".to_owned());
+    }
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    match essence.split_once('/') {
+        Some((kind, sub)) if !kind.is_empty() && !sub.is_empty() && !sub.contains('/') => None,
+        _ => Some("expected `type/subtype`, e.g. `application/pdf`".to_owned()),
+    }
 }
 
 fn no_args(attr: &Attribute, name: &str, errors: &mut Errors) -> Option<()> {
@@ -474,7 +570,7 @@ mod tests {
             RoleKind::Path(n) => format!("path {:?}", n.map(|l| l.value())),
             RoleKind::Query(n) => format!("query {:?}", n.map(|l| l.value())),
             RoleKind::Header(n) => format!("header {n}"),
-            RoleKind::Body => "body".into(),
+            RoleKind::Body(_) => "body".into(),
             RoleKind::Form => "form".into(),
             RoleKind::IdempotencyKey => "idempotency_key".into(),
         });

@@ -5,7 +5,8 @@
 //! query, header and body values, then await one of four runtime `send_*` functions. Everything
 //! that does not depend on the user's types lives in the runtime crate.
 
-use crate::ast::{self, Api, Endpoint, Mode, Role};
+use crate::ast::{self, Api, Endpoint, Role};
+use crate::attr::BodyKind;
 use crate::attr::{self, RuntimeLookup, Verb};
 use crate::errors::Errors;
 use crate::template::{Segment, Template};
@@ -241,7 +242,13 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
             Role::Path { .. } => continue,
             Role::Query { name } => quote_spanned!(span=> #call.query(#name, &#ident);),
             Role::Header { name } => quote_spanned!(span=> #call.header(#name, &#ident);),
-            Role::Body => quote_spanned!(span=> #call.json(#body);),
+            Role::Body(BodyKind::Json) => quote_spanned!(span=> #call.json(#body);),
+            Role::Body(BodyKind::Bytes(content_type)) => {
+                quote_spanned!(span=> #call.bytes(#body, #content_type);)
+            }
+            Role::Body(BodyKind::Text(content_type)) => {
+                quote_spanned!(span=> #call.text(#body, #content_type);)
+            }
             Role::Form => quote_spanned!(span=> #call.form(#body);),
             Role::IdempotencyKey => quote_spanned!(span=> #call.idempotency_key(&#ident);),
         });
@@ -254,19 +261,19 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     }
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
 
-    // The response type's bound is checked at the call and again at the `.await`, so both are
-    // located at the type. Unit modes use the return type, where "await occurs here" notes of a
-    // non-`Send` future then point.
-    let span = match &response.mode {
-        Mode::Json(ty) | Mode::WithInfo(ty) => at(ty),
-        Mode::Unit | Mode::WithInfoUnit => at(output),
-    };
+    // The ok type picks its decoder through the runtime's types (`__private::Returns`): an
+    // inherent method for `ApiResponse<_>`, `()`, `Bytes`, `Vec<u8>`, `String`, a trait method for
+    // JSON, so an alias or a renamed import of `ApiResponse` means the same as the name. Located
+    // at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
+    let ok = &response.ok;
+    let span = at(ok);
     let located_call = Ident::new("__call", span);
-    let response_value = match &response.mode {
-        Mode::Unit => quote_spanned!(span=> #located_call.send_unit().await),
-        Mode::Json(ty) => quote_spanned!(span=> #located_call.send_json::<#ty>().await),
-        Mode::WithInfo(ty) => quote_spanned!(span=> #located_call.send_with_info::<#ty>().await),
-        Mode::WithInfoUnit => quote_spanned!(span=> #located_call.send_with_info_unit().await),
+    let response_value = quote_spanned! {span=>
+        {
+            use #krate::__private::{JsonBody as _, Plain as _};
+            let (__info, __body) = #krate::__private::Returns::<#ok>::new().split();
+            #located_call.send_decoded(__info.wrap(__body.decoder())).await
+        }
     };
     // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
     // type `B` is the API's `error_body`, or the runtime's `Untyped`.

@@ -128,7 +128,7 @@ fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
     let mut seen_body = false;
     for param in &endpoint.params {
         let name = match param.role {
-            Some(Role::Body) => "body",
+            Some(Role::Body(_)) => "body",
             Some(Role::Form) => "form",
             _ => continue,
         };

@@ -23,6 +23,7 @@ use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
 use crate::response::{decode_json, ApiResponse};
+use crate::returns::Decode;
 use crate::shared::Shared;
 use crate::transport::RequestParts;
 
@@ -133,6 +134,23 @@ impl<'c> Call<'c> {
         }
     }
 
+    /// Sets a raw body (`#[body(bytes)]`) with the declared content type, checked by the macro.
+    pub fn bytes<T: AsRef<[u8]> + ?Sized>(&mut self, body: &T, content_type: &'static str) {
+        self.raw_body(body.as_ref(), content_type);
+    }
+
+    /// Sets a text body (`#[body(text)]`) with the declared content type, checked by the macro.
+    pub fn text<T: AsRef<str> + ?Sized>(&mut self, body: &T, content_type: &'static str) {
+        self.raw_body(body.as_ref().as_bytes(), content_type);
+    }
+
+    fn raw_body(&mut self, body: &[u8], content_type: &'static str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some((value, body.to_vec())),
+            Err(_) => self.fail(Error::invalid_input("the body's content type is not a valid header value")),
+        }
+    }
+
     /// Sets an `application/x-www-form-urlencoded` body; the value is flattened like a query.
     pub fn form<T: Serialize + ?Sized>(&mut self, body: &T) {
         let mut pairs = Vec::new();
@@ -149,6 +167,14 @@ impl<'c> Call<'c> {
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let (status, _, body) = self.send().await?;
         decode_json(status, body)
+    }
+
+    /// Sends and decodes a 2xx answer with `decoder` (chosen by the type system from the
+    /// endpoint's declared ok type, see the `returns` module).
+    #[inline]
+    pub async fn send_decoded<D: Decode>(self, decoder: D) -> Result<D::Output, Error> {
+        let (status, headers, body) = self.send().await?;
+        decoder.decode(status, headers, body)
     }
 
     /// Sends and ignores the body of a 2xx answer.

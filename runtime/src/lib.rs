@@ -48,6 +48,7 @@ mod proxy;
 mod response;
 pub mod retry;
 mod retry_after;
+mod returns;
 mod secret;
 mod shared;
 mod transport;
@@ -87,6 +88,8 @@ pub use http_api_client_macros::api;
 pub use operation::Operation;
 pub use options::CallOptions;
 pub use response::ApiResponse;
+/// The raw body type of `-> Result<Bytes, E>` endpoints (and of `#[body(bytes)]` parameters).
+pub use bytes::Bytes;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
@@ -97,6 +100,7 @@ pub mod __private {
     pub use crate::error::Untyped;
     pub use crate::operation::Operation;
     pub use crate::path::Segment;
+    pub use crate::returns::{Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Text, WithInfo};
     pub use crate::response::fuzz_response;
     pub use http::Method;
     pub use serde;

@@ -69,6 +69,10 @@ fn assemble(
             {
                 headers.insert(CONTENT_TYPE, content_type.clone());
             }
+            // An empty body has no length of its own on the wire: say so, as for no body at all.
+            if bytes.is_empty() {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
             *request.body_mut() = Some(bytes.clone().into());
         }
         // RFC 9110 §8.6: a request whose method defines a body says it has none, else some

@@ -1,0 +1,220 @@
+//! How a 2xx answer becomes the ok type an endpoint declares, decided by the type system rather
+//! than by the type's name, so a renamed import or an alias of [`ApiResponse`] works like the
+//! name itself.
+//!
+//! Generated code asks `Returns::<X>::new().split()`: an inherent method on
+//! `Returns<ApiResponse<T>>` (inherent methods win over trait methods) keeps status and headers,
+//! the [`Plain`] trait's method takes every other type. The body type then picks its decoder the
+//! same way: inherent methods for `()`, `Bytes`, `Vec<u8>` and `String`, the [`JsonBody`] trait for
+//! the rest. Every piece is a zero-sized value, so the JSON path costs what `send_json` does.
+
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::error::Error;
+use crate::response::{decode_json, ApiResponse};
+
+/// Turns a 2xx answer into a value.
+pub trait Decode {
+    /// The value produced.
+    type Output;
+    /// Decodes status, headers and body.
+    fn decode(self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Self::Output, Error>;
+}
+
+/// The declared ok type `T`, before its decoder is chosen.
+pub struct Returns<T>(PhantomData<fn() -> T>);
+
+impl<T> Returns<T> {
+    /// The ok type `T`.
+    #[inline]
+    pub const fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+impl<T> Default for Returns<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> Returns<ApiResponse<T>> {
+    /// `ApiResponse<T>`: status and headers kept, the body decoded as `T`.
+    #[inline]
+    pub fn split(self) -> (WithInfo, Body<T>) {
+        (WithInfo, Body(PhantomData))
+    }
+}
+
+/// Any ok type other than `ApiResponse<T>`: the body alone.
+pub trait Plain {
+    /// The body's type.
+    type Data;
+    /// The body decoded as [`Plain::Data`], status and headers dropped.
+    fn split(self) -> (NoInfo, Body<Self::Data>);
+}
+
+impl<T> Plain for Returns<T> {
+    type Data = T;
+    #[inline]
+    fn split(self) -> (NoInfo, Body<T>) {
+        (NoInfo, Body(PhantomData))
+    }
+}
+
+/// Status and headers are dropped.
+pub struct NoInfo;
+
+impl NoInfo {
+    /// The decoder itself.
+    #[inline]
+    pub fn wrap<D: Decode>(self, decoder: D) -> D {
+        decoder
+    }
+}
+
+/// Status and headers are kept in an [`ApiResponse`].
+pub struct WithInfo;
+
+impl WithInfo {
+    /// The decoder, its value wrapped in an [`ApiResponse`].
+    #[inline]
+    pub fn wrap<D: Decode>(self, decoder: D) -> Info<D> {
+        Info(decoder)
+    }
+}
+
+/// Decodes with `D` and keeps status and headers.
+pub struct Info<D>(D);
+
+impl<D: Decode> Decode for Info<D> {
+    type Output = ApiResponse<D::Output>;
+    #[inline]
+    fn decode(self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Self::Output, Error> {
+        // The inner decoder gets no headers: none of them reads any.
+        let data = self.0.decode(status, HeaderMap::new(), body)?;
+        Ok(ApiResponse { status, headers, data })
+    }
+}
+
+/// A body of type `T`, before its decoder is chosen.
+pub struct Body<T>(PhantomData<fn() -> T>);
+
+impl Body<()> {
+    /// `()`: the body is ignored.
+    #[inline]
+    pub fn decoder(self) -> Ignore {
+        Ignore
+    }
+}
+
+impl Body<Bytes> {
+    /// `Bytes`: the raw body.
+    #[inline]
+    pub fn decoder(self) -> Raw {
+        Raw
+    }
+}
+
+impl Body<Vec<u8>> {
+    /// `Vec<u8>`: the raw body.
+    #[inline]
+    pub fn decoder(self) -> RawVec {
+        RawVec
+    }
+}
+
+impl Body<String> {
+    /// `String`: the raw body, which must be UTF-8.
+    #[inline]
+    pub fn decoder(self) -> Text {
+        Text
+    }
+}
+
+/// Every other body type is JSON.
+pub trait JsonBody {
+    /// The body's type.
+    type Data;
+    /// The JSON decoder for [`JsonBody::Data`].
+    fn decoder(self) -> Json<Self::Data>
+    where
+        Self::Data: DeserializeOwned;
+}
+
+impl<T> JsonBody for Body<T> {
+    type Data = T;
+    #[inline]
+    fn decoder(self) -> Json<T>
+    where
+        T: DeserializeOwned,
+    {
+        Json(PhantomData)
+    }
+}
+
+/// Ignores the body.
+pub struct Ignore;
+
+impl Decode for Ignore {
+    type Output = ();
+    #[inline]
+    fn decode(self, _: StatusCode, _: HeaderMap, _: Bytes) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// The raw body as `Bytes`.
+pub struct Raw;
+
+impl Decode for Raw {
+    type Output = Bytes;
+    #[inline]
+    fn decode(self, _: StatusCode, _: HeaderMap, body: Bytes) -> Result<Bytes, Error> {
+        Ok(body)
+    }
+}
+
+/// The raw body as `Vec<u8>`.
+pub struct RawVec;
+
+impl Decode for RawVec {
+    type Output = Vec<u8>;
+    #[inline]
+    fn decode(self, _: StatusCode, _: HeaderMap, body: Bytes) -> Result<Vec<u8>, Error> {
+        Ok(Vec::from(body))
+    }
+}
+
+/// The raw body as UTF-8 text.
+pub struct Text;
+
+impl Decode for Text {
+    type Output = String;
+    fn decode(self, status: StatusCode, _: HeaderMap, body: Bytes) -> Result<String, Error> {
+        decode_text(status, body)
+    }
+}
+
+/// A UTF-8 body as a `String`; otherwise a decode error naming the first invalid byte's offset.
+pub(crate) fn decode_text(status: StatusCode, body: Bytes) -> Result<String, Error> {
+    String::from_utf8(Vec::from(body)).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Error::decode(status, format!("response body is not UTF-8 text (invalid byte at offset {at})"), e.into_bytes().into())
+    })
+}
+
+/// Decodes a JSON body into `T`.
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned> Decode for Json<T> {
+    type Output = T;
+    #[inline]
+    fn decode(self, status: StatusCode, _: HeaderMap, body: Bytes) -> Result<T, Error> {
+        decode_json(status, body)
+    }
+}
