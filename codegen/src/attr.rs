@@ -371,7 +371,10 @@ pub(crate) enum BodyKind {
     Text(String),
 }
 
-const BODY_USAGE: &str = "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with                           `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`";
+const BODY_USAGE: &str = concat!(
+    "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with ",
+    "`content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`"
+);
 
 /// `#[body]`, `#[body(json)]`, `#[body(bytes)]`, `#[body(text)]`, the last two with an optional
 /// `content_type = "..."`. `None` means malformed (reported at the offending token).
@@ -602,7 +605,8 @@ mod tests {
             errors,
             vec![
                 "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
-                "`#[body]` takes no arguments",
+                "unknown body kind `x`, expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, \
+                 optionally with `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`",
                 "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
             ]
         );

@@ -92,6 +92,16 @@ fn expands_every_param_kind_and_return_mode() {
 
                 #[delete("/")]
                 async fn root(&self) -> Result<(), Error>;
+
+                #[put("/files/{name}")]
+                async fn upload(
+                    &self,
+                    name: &str,
+                    #[body(bytes, content_type = "image/png")] data: &[u8],
+                ) -> Result<Bytes, Error>;
+
+                #[post("/notes")]
+                async fn note(&self, #[body(text)] text: String) -> Result<ApiResponse<String>, Error>;
             }
         },
     );
@@ -370,6 +380,41 @@ fn body_errors() {
 }
 
 #[test]
+fn body_kind_errors() {
+    let usage = "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with \
+                 `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`";
+    assert_eq!(
+        errors_of(quote! {
+            trait T {
+                #[post("/a")]
+                async fn literal(&self, #[body("application/pdf")] b: &[u8]) -> Result<(), E>;
+                #[post("/a")]
+                async fn unknown(&self, #[body(binary)] b: &[u8]) -> Result<(), E>;
+                #[post("/a")]
+                async fn two_kinds(&self, #[body(bytes, text)] b: &[u8]) -> Result<(), E>;
+                #[post("/a")]
+                async fn bad_type(&self, #[body(text, content_type = "text")] b: &str) -> Result<(), E>;
+                #[post("/a")]
+                async fn control(&self, #[body(bytes, content_type = "a/b\n")] b: &[u8]) -> Result<(), E>;
+                #[post("/a")]
+                async fn json_type(&self, #[body(content_type = "a/b")] b: &B) -> Result<(), E>;
+                #[post("/a")]
+                async fn mixed(&self, #[body(bytes)] a: &[u8], #[body(text)] b: &str) -> Result<(), E>;
+            }
+        }),
+        vec![
+            format!("unsupported `#[body]` argument, {usage}"),
+            format!("unknown body kind `binary`, {usage}"),
+            "`#[body]` takes one kind, `bytes` is already declared".to_owned(),
+            "invalid content type `text`: expected `type/subtype`, e.g. `application/pdf`".to_owned(),
+            "invalid content type `a/b\\n`: character `\\n` is not allowed in a header value".to_owned(),
+            "`content_type` needs `bytes` or `text`; a JSON body is always `application/json`".to_owned(),
+            "at most one `#[body]` or `#[form]` parameter is allowed per endpoint".to_owned(),
+        ]
+    );
+}
+
+#[test]
 fn template_errors_suppress_binding_errors() {
     assert_eq!(
         errors_of(quote! {
@@ -469,7 +514,7 @@ fn invisible_groups_around_types_are_transparent() {
             }
         },
     );
-    assert!(output.contains("__call . send_with_info :: < Thing > () . await"));
+    assert!(output.contains("Returns :: < ApiResponse < Thing > > :: new ()"), "{output}");
     assert!(output.contains("__call . json (thing) ;"));
-    assert!(output.contains("__call . send_unit () . await"));
+    assert!(output.contains("Returns :: < () > :: new ()"), "{output}");
 }

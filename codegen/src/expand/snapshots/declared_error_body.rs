@@ -52,7 +52,11 @@ impl Store for StoreClient {
         );
         __call.json(item);
         ::core::result::Result::map_err(
-            __call.send_unit().await,
+            {
+                use ::http_api_client::__private::{JsonBody as _, Plain as _};
+                let (__info, __body) = ::http_api_client::__private::Returns::<()>::new().split();
+                __call.send_decoded(__info.wrap(__body.decoder())).await
+            },
             ::http_api_client::__private::error_into::<Problem, _>,
         )
     }
