@@ -9,7 +9,7 @@ pub trait Things {
         #[query]
         #[header("X-Limit")]
         other: u32,
-        #[body(json)] body: &str,
+        #[body(xml)] body: &str,
     ) -> Result<(), Error>;
 }
 

@@ -1,0 +1,13 @@
+// A body kind's value must have the matching shape: bytes for `bytes`, text for `text`.
+use dintero_auth::Error;
+
+#[dintero_auth::api]
+pub trait Uploads {
+    #[post("/a")]
+    async fn number_as_bytes(&self, #[body(bytes)] data: u32) -> Result<(), Error>;
+
+    #[post("/b")]
+    async fn bytes_as_text(&self, #[body(text)] data: &[u8]) -> Result<(), Error>;
+}
+
+fn main() {}
