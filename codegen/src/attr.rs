@@ -402,7 +402,8 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
             }
         } else if ident == "json" || ident == "bytes" || ident == "text" {
             if let Some(first) = &kind {
-                errors.spanned(ident, format_args!("`#[body]` takes one kind, `{first}` is already declared"));
+                errors
+                    .spanned(ident, format_args!("`#[body]` takes one kind, `{first}` is already declared"));
             } else {
                 kind = Some(ident.clone());
             }
@@ -435,7 +436,8 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
                 None => "text/plain; charset=utf-8".to_owned(),
             };
             if let (Some(lit), Some(problem)) = (&lit, content_type_problem(&value)) {
-                errors.spanned(lit, format_args!("invalid content type `{}`: {problem}", value.escape_debug()));
+                errors
+                    .spanned(lit, format_args!("invalid content type `{}`: {problem}", value.escape_debug()));
                 return None;
             }
             Some(if kind == "bytes" { BodyKind::Bytes(value) } else { BodyKind::Text(value) })
@@ -450,7 +452,9 @@ fn content_type_problem(value: &str) -> Option<String> {
         return Some(format!("character `{}` is not allowed in a header value", c.escape_debug()));
     }
     if value.trim() != value || value.is_empty() {
-        return Some("expected `type/subtype`, e.g. `application/pdf`, without surrounding spaces".to_owned());
+        return Some(
+            "expected `type/subtype`, e.g. `application/pdf`, without surrounding spaces".to_owned(),
+        );
     }
     let essence = value.split(';').next().unwrap_or_default().trim();
     match essence.split_once('/') {

@@ -53,6 +53,8 @@ mod secret;
 mod shared;
 mod transport;
 
+/// The raw body type of `-> Result<Bytes, E>` endpoints (and of `#[body(bytes)]` parameters).
+pub use bytes::Bytes;
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT,
@@ -88,8 +90,6 @@ pub use http_api_client_macros::api;
 pub use operation::Operation;
 pub use options::CallOptions;
 pub use response::ApiResponse;
-/// The raw body type of `-> Result<Bytes, E>` endpoints (and of `#[body(bytes)]` parameters).
-pub use bytes::Bytes;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
@@ -100,8 +100,10 @@ pub mod __private {
     pub use crate::error::Untyped;
     pub use crate::operation::Operation;
     pub use crate::path::Segment;
-    pub use crate::returns::{Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Text, WithInfo};
     pub use crate::response::fuzz_response;
+    pub use crate::returns::{
+        Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Text, WithInfo,
+    };
     pub use http::Method;
     pub use serde;
     pub use serde_json;

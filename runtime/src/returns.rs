@@ -204,7 +204,11 @@ impl Decode for Text {
 pub(crate) fn decode_text(status: StatusCode, body: Bytes) -> Result<String, Error> {
     String::from_utf8(Vec::from(body)).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Error::decode(status, format!("response body is not UTF-8 text (invalid byte at offset {at})"), e.into_bytes().into())
+        Error::decode(
+            status,
+            format!("response body is not UTF-8 text (invalid byte at offset {at})"),
+            e.into_bytes().into(),
+        )
     })
 }
 

@@ -119,7 +119,8 @@ async fn a_content_type_header_parameter_wins_over_the_declared_one() {
 
 #[tokio::test]
 async fn raw_responses_are_the_exact_body() {
-    let server = TestServer::always(Reply::new(200, NOT_UTF8).header("content-type", "application/json")).await;
+    let server =
+        TestServer::always(Reply::new(200, NOT_UTF8).header("content-type", "application/json")).await;
     let client = files(&server);
     assert_eq!(&client.get_bytes("x").await.unwrap()[..], NOT_UTF8);
     assert_eq!(client.get_vec("x").await.unwrap(), NOT_UTF8);
@@ -164,7 +165,9 @@ async fn aliased_api_response_still_decodes_json() {
 async fn raw_responses_stay_under_the_size_cap() {
     let server = TestServer::always(Reply::new(200, vec![7u8; 65])).await;
     let capped = |limit| {
-        FilesClient::new(Client::builder().base_url(server.base_url()).max_response_bytes(limit).build().unwrap())
+        FilesClient::new(
+            Client::builder().base_url(server.base_url()).max_response_bytes(limit).build().unwrap(),
+        )
     };
     for error in [
         capped(64).get_bytes("x").await.unwrap_err(),
