@@ -222,3 +222,37 @@ impl<T: DeserializeOwned> Decode for Json<T> {
         decode_json(status, body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn text_is_checked_utf8_and_the_error_keeps_the_body() {
+        let ok = decode_text(StatusCode::OK, Bytes::from_static("caf\u{e9}".as_bytes())).unwrap();
+        assert_eq!(ok, "caf\u{e9}");
+        let error = decode_text(StatusCode::OK, Bytes::from_static(b"ab\xffc")).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(error.to_string().ends_with("(invalid byte at offset 2)"), "{error}");
+        assert!(!error.to_string().contains("ab"), "{error}");
+    }
+
+    #[test]
+    fn each_ok_type_picks_its_decoder() {
+        let body = || Bytes::from_static(b"[1]");
+        let (info, data) = Returns::<ApiResponse<Vec<u8>>>::new().split();
+        let response =
+            info.wrap(data.decoder()).decode(StatusCode::CREATED, HeaderMap::new(), body()).unwrap();
+        assert_eq!((response.status, response.data), (StatusCode::CREATED, b"[1]".to_vec()));
+        let (info, data) = Returns::<Vec<u32>>::new().split();
+        assert_eq!(info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), body()).unwrap(), [1]);
+        let (info, data) = Returns::<String>::new().split();
+        assert_eq!(
+            info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), body()).unwrap(),
+            "[1]"
+        );
+        let (info, data) = Returns::<()>::new().split();
+        info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), Bytes::from_static(b"x")).unwrap();
+    }
+}
