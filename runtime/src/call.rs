@@ -10,7 +10,6 @@ use http::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
 use http::StatusCode;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tracing::Instrument;
 use url::Url;
@@ -22,7 +21,6 @@ use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
-use crate::response::{decode_json, ApiResponse};
 use crate::returns::Decode;
 use crate::shared::Shared;
 use crate::transport::RequestParts;
@@ -163,36 +161,12 @@ impl<'c> Call<'c> {
         }
     }
 
-    /// Sends and decodes a 2xx JSON body into `T`.
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (status, _, body) = self.send().await?;
-        decode_json(status, body)
-    }
-
     /// Sends and decodes a 2xx answer with `decoder` (chosen by the type system from the
     /// endpoint's declared ok type, see the `returns` module).
     #[inline]
     pub async fn send_decoded<D: Decode>(self, decoder: D) -> Result<D::Output, Error> {
         let (status, headers, body) = self.send().await?;
         decoder.decode(status, headers, body)
-    }
-
-    /// Sends and ignores the body of a 2xx answer.
-    pub async fn send_unit(self) -> Result<(), Error> {
-        self.send().await.map(drop)
-    }
-
-    /// Sends and returns status, headers and the decoded body.
-    pub async fn send_with_info<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-        let (status, headers, body) = self.send().await?;
-        let data = decode_json(status, body)?;
-        Ok(ApiResponse { status, headers, data })
-    }
-
-    /// Sends and returns status and headers of a 2xx answer, ignoring its body.
-    pub async fn send_with_info_unit(self) -> Result<ApiResponse<()>, Error> {
-        let (status, headers, _) = self.send().await?;
-        Ok(ApiResponse { status, headers, data: () })
     }
 
     /// The one place a request goes out. Returns the body of a 2xx answer; every other outcome

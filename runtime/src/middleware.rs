@@ -32,7 +32,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -142,7 +142,9 @@ pub struct Next<'a> {
     operation: &'static Operation,
     shared: &'a Shared,
     timeout: Duration,
-    sent: &'a SentState,
+    /// The transport's verdict: the one authority on "may have been delivered" (false until the
+    /// transport is reached).
+    sent: &'a AtomicBool,
     keyed: bool,
     policy: &'a RetryPolicy,
 }
@@ -164,35 +166,12 @@ impl Next<'_> {
                     body: request.body.map(|bytes| (None, bytes)),
                     timeout: self.timeout,
                 };
-                self.sent.set(SentState::CONNECTING);
                 let result = exchange(self.shared, self.operation, parts, self.keyed, self.policy).await;
-                let delivered = match &result {
-                    Ok(_) => true,
-                    Err(error) => error.may_have_been_delivered(),
-                };
-                if delivered {
-                    self.sent.set(SentState::MAY_HAVE_BEEN);
-                }
+                let delivered = result.as_ref().map_or_else(Error::may_have_been_delivered, |_| true);
+                self.sent.store(delivered, Ordering::Relaxed);
                 result
             }
         }
-    }
-}
-
-/// How far the request got in the transport: the one authority on "may have been delivered".
-pub(crate) struct SentState(AtomicU8);
-
-impl SentState {
-    const NOT_REACHED: u8 = 0;
-    const CONNECTING: u8 = 1;
-    const MAY_HAVE_BEEN: u8 = 2;
-
-    fn set(&self, state: u8) {
-        self.0.store(state, Ordering::Relaxed);
-    }
-
-    fn may_have_been_delivered(&self) -> bool {
-        self.0.load(Ordering::Relaxed) == Self::MAY_HAVE_BEEN
     }
 }
 
@@ -206,7 +185,7 @@ pub(crate) async fn run_chain(
     keyed: bool,
     policy: &RetryPolicy,
 ) -> Result<Response, Error> {
-    let sent = SentState(AtomicU8::new(SentState::NOT_REACHED));
+    let sent = AtomicBool::new(false);
     let next = Next { rest: chain, operation, shared, timeout, sent: &sent, keyed, policy };
-    next.run(request).await.map_err(|error| error.delivered(sent.may_have_been_delivered()))
+    next.run(request).await.map_err(|error| error.delivered(sent.load(Ordering::Relaxed)))
 }

@@ -6,7 +6,7 @@
 //! `Returns<ApiResponse<T>>` (inherent methods win over trait methods) keeps status and headers,
 //! the [`Plain`] trait's method takes every other type. The body type then picks its decoder the
 //! same way: inherent methods for `()`, `Bytes`, `Vec<u8>` and `String`, the [`JsonBody`] trait for
-//! the rest. Every piece is a zero-sized value, so the JSON path costs what `send_json` does.
+//! the rest. Every piece is a zero-sized value, so the JSON path costs only `decode_json`.
 
 use std::marker::PhantomData;
 
