@@ -65,7 +65,8 @@ impl<'c> Call<'c> {
         }
     }
 
-    fn fail(&mut self, error: Error) {
+    /// Keeps `error` as the call's outcome unless an earlier argument failed already.
+    pub(crate) fn fail(&mut self, error: Error) {
         if self.url.is_ok() {
             self.url = Err(error);
         }
@@ -142,9 +143,14 @@ impl<'c> Call<'c> {
         self.raw_body(body.as_ref().as_bytes(), content_type);
     }
 
+    /// Sets a body already encoded (a multipart form, say) with its content type.
+    pub(crate) fn set_body(&mut self, content_type: HeaderValue, bytes: Vec<u8>) {
+        self.body = Some((content_type, bytes));
+    }
+
     fn raw_body(&mut self, body: &[u8], content_type: &'static str) {
         match HeaderValue::from_str(content_type) {
-            Ok(value) => self.body = Some((value, body.to_vec())),
+            Ok(value) => self.set_body(value, body.to_vec()),
             Err(_) => self.fail(Error::invalid_input("the body's content type is not a valid header value")),
         }
     }
