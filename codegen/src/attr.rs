@@ -369,14 +369,16 @@ pub(crate) enum BodyKind {
     Bytes(String),
     /// `#[body(text)]`: `AsRef<str>` sent as UTF-8, with this content type.
     Text(String),
+    /// `#[body(stream)]`: an `Into<ByteStream>` sent as it is read, with this content type.
+    Stream(String),
 }
 
 const BODY_USAGE: &str = concat!(
-    "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with ",
+    "expected `#[body]` (JSON), `#[body(bytes)]`, `#[body(text)]` or `#[body(stream)]`, optionally with ",
     "`content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`"
 );
 
-/// `#[body]`, `#[body(json)]`, `#[body(bytes)]`, `#[body(text)]`, the last two with an optional
+/// `#[body]`, `#[body(json)]`, `#[body(bytes)]`, `#[body(text)]`, `#[body(stream)]`, the last three with an optional
 /// `content_type = "..."`. `None` means malformed (reported at the offending token).
 fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
     let list = match &attr.meta {
@@ -400,7 +402,7 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
             if content_type.replace(lit).is_some() {
                 errors.spanned(ident, "duplicate argument `content_type`");
             }
-        } else if ident == "json" || ident == "bytes" || ident == "text" {
+        } else if ["json", "bytes", "text", "stream"].iter().any(|kind| ident == kind) {
             if let Some(first) = &kind {
                 errors
                     .spanned(ident, format_args!("`#[body]` takes one kind, `{first}` is already declared"));
@@ -425,14 +427,14 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
         (None | Some("json"), Some(lit)) => {
             errors.spanned(
                 &lit,
-                "`content_type` needs `bytes` or `text`; a JSON body is always `application/json`",
+                "`content_type` needs `bytes`, `text` or `stream`; a JSON body is always `application/json`",
             );
             None
         }
         (Some(kind), lit) => {
             let value = match &lit {
                 Some(lit) => lit.value(),
-                None if kind == "bytes" => "application/octet-stream".to_owned(),
+                None if kind == "bytes" || kind == "stream" => "application/octet-stream".to_owned(),
                 None => "text/plain; charset=utf-8".to_owned(),
             };
             if let (Some(lit), Some(problem)) = (&lit, content_type_problem(&value)) {
@@ -440,7 +442,11 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
                     .spanned(lit, format_args!("invalid content type `{}`: {problem}", value.escape_debug()));
                 return None;
             }
-            Some(if kind == "bytes" { BodyKind::Bytes(value) } else { BodyKind::Text(value) })
+            Some(match kind {
+                "bytes" => BodyKind::Bytes(value),
+                "stream" => BodyKind::Stream(value),
+                _ => BodyKind::Text(value),
+            })
         }
     }
 }
@@ -609,7 +615,7 @@ mod tests {
             errors,
             vec![
                 "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
-                "unknown body kind `x`, expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, \
+                "unknown body kind `x`, expected `#[body]` (JSON), `#[body(bytes)]`, `#[body(text)]` or `#[body(stream)]`, \
                  optionally with `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`",
                 "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
             ]

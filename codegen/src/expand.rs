@@ -249,6 +249,9 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
             Role::Body(BodyKind::Text(content_type)) => {
                 quote_spanned!(span=> #call.text(#body, #content_type);)
             }
+            Role::Body(BodyKind::Stream(content_type)) => {
+                quote_spanned!(span=> #call.stream(#ident, #content_type);)
+            }
             Role::Form => quote_spanned!(span=> #call.form(#body);),
             Role::IdempotencyKey => quote_spanned!(span=> #call.idempotency_key(&#ident);),
         });

@@ -5,17 +5,15 @@
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
-use http::StatusCode;
 use serde::Serialize;
 use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
-use crate::exchange::exchange;
+use crate::exchange::{exchange, Plan};
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
@@ -23,6 +21,7 @@ use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
 use crate::returns::Decode;
 use crate::shared::Shared;
+use crate::stream::ByteStream;
 use crate::transport::RequestParts;
 
 /// A request being assembled. The first invalid argument is kept and returned by `send_*`
@@ -35,7 +34,7 @@ pub struct Call<'c> {
     url: Result<Url, Error>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
-    body: Option<(HeaderValue, Vec<u8>)>,
+    body: Option<(HeaderValue, ByteStream)>,
     /// `#[timeout]` on the method or trait.
     method_timeout: Option<Duration>,
     /// An `Idempotency-Key` was set: re-sending is as safe as for an idempotent operation.
@@ -128,7 +127,7 @@ impl<'c> Call<'c> {
     /// Sets a JSON body.
     pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((JSON, bytes)),
+            Ok(bytes) => self.set_body(JSON, bytes),
             Err(e) => self.fail(Error::invalid_input(format!("body could not be serialized as JSON: {e}"))),
         }
     }
@@ -145,7 +144,16 @@ impl<'c> Call<'c> {
 
     /// Sets a body already encoded (a multipart form, say) with its content type.
     pub(crate) fn set_body(&mut self, content_type: HeaderValue, bytes: Vec<u8>) {
-        self.body = Some((content_type, bytes));
+        self.body = Some((content_type, bytes.into()));
+    }
+
+    /// Sets a streamed body (`#[body(stream)]`) with the declared content type, checked by the
+    /// macro. Such a call is sent once: a stream cannot be read twice.
+    pub fn stream(&mut self, body: impl Into<ByteStream>, content_type: &'static str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => self.body = Some((value, body.into())),
+            Err(_) => self.fail(Error::invalid_input("the body's content type is not a valid header value")),
+        }
     }
 
     fn raw_body(&mut self, body: &[u8], content_type: &'static str) {
@@ -161,7 +169,7 @@ impl<'c> Call<'c> {
         match push_pairs("value", body, &mut pairs) {
             Ok(()) => {
                 let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
-                self.body = Some((FORM, encoded.into_bytes()));
+                self.set_body(FORM, encoded.into_bytes());
             }
             Err(e) => self.fail(Error::invalid_input(format!("form body: {e}"))),
         }
@@ -171,13 +179,12 @@ impl<'c> Call<'c> {
     /// endpoint's declared ok type, see the `returns` module).
     #[inline]
     pub async fn send_decoded<D: Decode>(self, decoder: D) -> Result<D::Output, Error> {
-        let (status, headers, body) = self.send().await?;
-        decoder.decode(status, headers, body)
+        decoder.decode(self.send(D::STREAMED).await?)
     }
 
-    /// The one place a request goes out. Returns the body of a 2xx answer; every other outcome
-    /// is an [`Error`].
-    async fn send(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    /// The one place a request goes out. Returns a 2xx answer (its body unread with
+    /// `stream_response`); every other outcome is an [`Error`].
+    async fn send(self, stream_response: bool) -> Result<Response, Error> {
         let shared = self.shared;
         let options = self.options;
         let mut url = self.url?;
@@ -204,13 +211,13 @@ impl<'c> Call<'c> {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
-        let body = self.body.map(|(content_type, bytes)| (content_type, Bytes::from(bytes)));
+        let body = self.body;
 
         let started = Instant::now();
         let operation = self.operation;
         let span = call_span(operation, &url, shared.record_url);
         let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
-        let keyed = self.keyed;
+        let plan = Plan { keyed: self.keyed, policy, stream_response };
         let exchange = async {
             if shared.middleware.is_empty() {
                 let parts = RequestParts {
@@ -218,15 +225,15 @@ impl<'c> Call<'c> {
                     url,
                     headers,
                     auth,
-                    body: body.map(|(content_type, bytes)| (Some(content_type), bytes)),
+                    body: body.map(|(content_type, body)| (Some(content_type), body)),
                     timeout,
+                    stream_response,
                 };
-                exchange(shared, operation, parts, keyed, policy).await
+                exchange(shared, operation, parts, plan).await
             } else {
                 let request = middleware_request(operation, url, headers, auth, body);
                 // Boxed, so that calls without middleware do not carry the chain's state.
-                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, keyed, policy))
-                    .await
+                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan)).await
             }
         };
         let outcome = exchange.instrument(span.clone()).await.and_then(into_result);
@@ -248,27 +255,27 @@ fn middleware_request(
     url: Url,
     mut headers: HeaderMap,
     auth: Option<HeaderValue>,
-    body: Option<(HeaderValue, Bytes)>,
+    body: Option<(HeaderValue, ByteStream)>,
 ) -> Request {
     if let Some(auth) = auth {
         headers.entry(AUTHORIZATION).or_insert(auth);
     }
-    let body = body.map(|(content_type, bytes)| {
+    let body = body.map(|(content_type, body)| {
         headers.entry(CONTENT_TYPE).or_insert(content_type);
-        bytes
+        body
     });
     Request::new(operation.http_method.clone(), url, headers, body)
 }
 
-/// A 2xx answer's status, headers and body; any other answer as its error.
-fn into_result(response: Response) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
-    let Response { status, headers, body, complete } = response;
+/// A 2xx answer as it is; any other answer as its error.
+fn into_result(response: Response) -> Result<Response, Error> {
+    let status = response.status;
     if status.is_success() {
-        Ok((status, headers, body))
+        Ok(response)
     } else if status.is_redirection() {
-        Err(Error::redirect(status, headers))
+        Err(Error::redirect(status, response.headers))
     } else {
-        Err(Error::api(status, headers, body, complete))
+        Err(Error::api(status, response.headers, response.body, response.complete))
     }
 }
 
@@ -298,13 +305,13 @@ fn call_span(operation: &'static Operation, url: &Url, record_url: bool) -> trac
 }
 
 /// The status, and for a failure its class: the status code for an HTTP error, else the kind.
-fn record_outcome(span: &tracing::Span, outcome: &Result<(StatusCode, HeaderMap, Bytes), Error>) {
+fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
     if span.is_disabled() {
         return;
     }
     match outcome {
-        Ok((status, _, _)) => {
-            span.record("http.response.status_code", status.as_u16());
+        Ok(response) => {
+            span.record("http.response.status_code", response.status.as_u16());
         }
         Err(error) => {
             if let Some(status) = error.status() {

@@ -34,7 +34,9 @@ pub const DEFAULT_CONNECT_BACKOFF: Duration = Duration::from_millis(50);
 /// timeout (Node.js 5 s; nginx 75 s, AWS ALB 60 s), so the client drops an idle connection before
 /// the server does, instead of racing the server's close with a new request.
 pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(4);
-/// The longest `timeout`, `connect_timeout` or `pool_idle_timeout` `build()` accepts.
+/// Longest wait for the next chunk of a streamed response body ([`ByteStream`](crate::ByteStream)).
+pub const DEFAULT_CHUNK_TIMEOUT: Duration = Duration::from_secs(30);
+/// The longest `timeout`, `connect_timeout`, `chunk_timeout` or `pool_idle_timeout` `build()` accepts.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// The most connect retries `build()` accepts.
 pub const MAX_CONNECT_RETRIES: u32 = 10;
@@ -77,6 +79,7 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     connect_timeout: Duration,
     timeout: Duration,
+    chunk_timeout: Duration,
     max_response_bytes: usize,
     allow_insecure_http: bool,
     connect_retries: u32,
@@ -99,6 +102,7 @@ impl Default for ClientBuilder {
             default_headers: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            chunk_timeout: DEFAULT_CHUNK_TIMEOUT,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             allow_insecure_http: false,
             connect_retries: DEFAULT_CONNECT_RETRIES,
@@ -161,6 +165,14 @@ impl ClientBuilder {
     /// Must be > 0. [`CallOptions::timeout`](crate::CallOptions::timeout) overrides it per call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Longest wait for each next chunk of a streamed response body (an endpoint returning a
+    /// [`ByteStream`](crate::ByteStream)); the call's timeout still bounds the whole exchange.
+    /// Default: [`DEFAULT_CHUNK_TIMEOUT`] (30 s). Must be > 0.
+    pub fn chunk_timeout(mut self, timeout: Duration) -> Self {
+        self.chunk_timeout = timeout;
         self
     }
 
@@ -273,6 +285,7 @@ impl ClientBuilder {
             auth,
             auth_prefix: self.auth_prefix,
             timeout: self.timeout,
+            chunk_timeout: self.chunk_timeout,
             connect_timeout: self.connect_timeout,
             max_response_bytes: self.max_response_bytes,
             connect_retries: self.connect_retries,
@@ -308,6 +321,7 @@ impl ClientBuilder {
         let timeouts = [
             ("timeout", self.timeout),
             ("connect_timeout", self.connect_timeout),
+            ("chunk_timeout", self.chunk_timeout),
             ("pool_idle_timeout", self.pool_idle_timeout),
         ];
         for (name, value) in timeouts {
@@ -346,6 +360,7 @@ impl fmt::Debug for ClientBuilder {
             .field("default_headers", &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("chunk_timeout", &self.chunk_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_retries", &self.connect_retries)

@@ -125,6 +125,13 @@ impl Error {
         Self::new(ErrorKind::Timeout, message, delivered)
     }
 
+    /// A streamed response body sent nothing for `after`.
+    pub(crate) fn chunk_timeout(after: Duration) -> Self {
+        let message =
+            format!("timed out after {} ms without a chunk of the response body", after.as_millis());
+        Self::new(ErrorKind::Timeout, message, true)
+    }
+
     pub(crate) fn transport(message: &'static str, source: Box<dyn StdError + Send + Sync>) -> Self {
         Self::new(ErrorKind::Transport, message, true).with_source(source)
     }

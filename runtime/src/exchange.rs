@@ -19,23 +19,32 @@ use crate::shared::Shared;
 use crate::transport::{send_with_connect_retries, RequestParts};
 use crate::ErrorKind;
 
-/// Sends `parts` for `operation`. `keyed`: the call carries an idempotency key, which makes it
-/// as safe to re-send as an idempotent operation.
+/// How one call may be re-sent.
+#[derive(Clone, Copy)]
+pub(crate) struct Plan<'a> {
+    /// The call carries an idempotency key, which makes it as safe to re-send as an idempotent
+    /// operation.
+    pub(crate) keyed: bool,
+    pub(crate) policy: &'a RetryPolicy,
+    /// The endpoint returns a `ByteStream`: a 2xx body is left unread.
+    pub(crate) stream_response: bool,
+}
+
+/// Sends `parts` for `operation`.
 pub(crate) async fn exchange(
     shared: &Shared,
     operation: &'static Operation,
     parts: RequestParts,
-    keyed: bool,
-    policy: &RetryPolicy,
+    plan: Plan<'_>,
 ) -> Result<Response, Error> {
-    let retryable = operation.idempotent || keyed;
+    let retryable = operation.idempotent || plan.keyed;
     let provider = shared.token_provider.as_deref();
-    if provider.is_none() && !(retryable && policy.attempts > 1) {
+    if provider.is_none() && !(retryable && plan.policy.attempts > 1 && parts.replayable()) {
         // One attempt and a fixed token: nothing to copy for a second one.
         return attempt(shared, operation, parts).await;
     }
     // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
-    Box::pin(with_retries(shared, operation, parts, retryable, policy)).await
+    Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)).await
 }
 
 async fn with_retries(
@@ -60,7 +69,11 @@ async fn with_retries(
             }
             None => None,
         };
-        let outcome = attempt(shared, operation, parts.clone()).await;
+        let outcome = match parts.try_clone() {
+            Some(copy) => attempt(shared, operation, copy).await,
+            // A streamed body is sent once: no re-send, not even after a 401.
+            None => return attempt(shared, operation, parts).await,
+        };
 
         if let (Ok(response), Some(provider), Some(token)) = (&outcome, provider, &token) {
             if response.status == StatusCode::UNAUTHORIZED && !refreshed {
@@ -94,9 +107,9 @@ async fn attempt(
     operation: &'static Operation,
     parts: RequestParts,
 ) -> Result<Response, Error> {
-    let timeout = parts.timeout;
+    let (timeout, stream) = (parts.timeout, parts.stream_response.then_some(shared.chunk_timeout));
     let response = send_with_connect_retries(shared, operation, parts).await?;
-    read_response(response, shared.max_response_bytes, timeout).await
+    read_response(response, shared.max_response_bytes, timeout, stream).await
 }
 
 /// `Some(wait)` when `outcome` may be re-sent: the server's `Retry-After`, or `None` for the

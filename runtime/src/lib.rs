@@ -51,15 +51,16 @@ mod retry_after;
 mod returns;
 mod secret;
 mod shared;
+mod stream;
 mod transport;
 
 /// The raw body type of `-> Result<Bytes, E>` endpoints (and of `#[body(bytes)]` parameters).
 pub use bytes::Bytes;
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
-    MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
+    ClientBuilder, DEFAULT_CHUNK_TIMEOUT, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
 };
 pub use credentials::TokenProvider;
 pub use error::{Error, ErrorKind, Untyped, MAX_RETRY_AFTER};
@@ -92,6 +93,7 @@ pub use options::CallOptions;
 pub use response::ApiResponse;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use stream::ByteStream;
 
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
@@ -102,7 +104,8 @@ pub mod __private {
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;
     pub use crate::returns::{
-        Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Text, WithInfo,
+        Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Streamed, Text,
+        WithInfo,
     };
     pub use http::Method;
     pub use serde;

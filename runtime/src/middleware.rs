@@ -43,10 +43,10 @@ use url::Url;
 /// The error type of the middleware chain: the runtime's, untyped (the generated method gives it
 /// the API's error body type afterwards).
 pub use crate::error::Error;
-use crate::exchange::exchange;
+use crate::exchange::{exchange, Plan};
 use crate::operation::Operation;
-use crate::retry::RetryPolicy;
 use crate::shared::Shared;
+use crate::stream::ByteStream;
 use crate::transport::RequestParts;
 
 /// The future a middleware returns.
@@ -69,11 +69,11 @@ pub struct Request {
     method: Method,
     url: Url,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Option<ByteStream>,
 }
 
 impl Request {
-    pub(crate) fn new(method: Method, url: Url, headers: HeaderMap, body: Option<Bytes>) -> Self {
+    pub(crate) fn new(method: Method, url: Url, headers: HeaderMap, body: Option<ByteStream>) -> Self {
         Self { method, url, headers, body }
     }
 
@@ -97,27 +97,36 @@ impl Request {
         &mut self.headers
     }
 
-    /// The body, if any.
+    /// The body, if any and in memory; `None` too for a streamed body (see
+    /// [`Request::has_streamed_body`]), which is read only as it is sent.
     pub fn body(&self) -> Option<&[u8]> {
-        self.body.as_deref()
+        self.body.as_ref().and_then(ByteStream::in_memory).map(|bytes| &bytes[..])
+    }
+
+    /// Whether the body is a stream (`#[body(stream)]`): the request is sent once at most.
+    pub fn has_streamed_body(&self) -> bool {
+        self.body.as_ref().is_some_and(|body| body.in_memory().is_none())
     }
 }
 
 /// An answer, before its status is turned into the call's result: a 4xx is still a `Response`
 /// here, so a middleware can look at it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Response {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// A 2xx body left unread for an endpoint that returns a [`ByteStream`].
+    pub(crate) stream: Option<ByteStream>,
     /// False when an error body was cut at the size cap.
     pub(crate) complete: bool,
 }
 
 impl Response {
-    /// An answer made by a middleware itself (from a cache, in a test).
+    /// An answer made by a middleware itself (from a cache, in a test). An endpoint that returns
+    /// a [`ByteStream`] gets `body` as its one chunk.
     pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> Self {
-        Self { status, headers, body: body.into(), complete: true }
+        Self { status, headers, body: body.into(), stream: None, complete: true }
     }
 
     /// The status.
@@ -130,9 +139,15 @@ impl Response {
         &self.headers
     }
 
-    /// The body as read (at most `max_response_bytes`; a redirect's is never read).
+    /// The body as read (at most `max_response_bytes`; a redirect's is never read). Empty when
+    /// the body is handed to the caller unread (see [`Response::has_streamed_body`]).
     pub fn body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// Whether the body is left unread for the caller, who asked for a [`ByteStream`].
+    pub fn has_streamed_body(&self) -> bool {
+        self.stream.is_some()
     }
 }
 
@@ -145,8 +160,7 @@ pub struct Next<'a> {
     /// The transport's verdict: the one authority on "may have been delivered" (false until the
     /// transport is reached).
     sent: &'a AtomicBool,
-    keyed: bool,
-    policy: &'a RetryPolicy,
+    plan: Plan<'a>,
 }
 
 impl Next<'_> {
@@ -163,10 +177,11 @@ impl Next<'_> {
                     url: request.url,
                     headers: request.headers,
                     auth: None,
-                    body: request.body.map(|bytes| (None, bytes)),
+                    body: request.body.map(|body| (None, body)),
                     timeout: self.timeout,
+                    stream_response: self.plan.stream_response,
                 };
-                let result = exchange(self.shared, self.operation, parts, self.keyed, self.policy).await;
+                let result = exchange(self.shared, self.operation, parts, self.plan).await;
                 let delivered = result.as_ref().map_or_else(Error::may_have_been_delivered, |_| true);
                 self.sent.store(delivered, Ordering::Relaxed);
                 result
@@ -182,10 +197,9 @@ pub(crate) async fn run_chain(
     shared: &Shared,
     timeout: Duration,
     request: Request,
-    keyed: bool,
-    policy: &RetryPolicy,
+    plan: Plan<'_>,
 ) -> Result<Response, Error> {
     let sent = AtomicBool::new(false);
-    let next = Next { rest: chain, operation, shared, timeout, sent: &sent, keyed, policy };
+    let next = Next { rest: chain, operation, shared, timeout, sent: &sent, plan };
     next.run(request).await.map_err(|error| error.delivered(sent.load(Ordering::Relaxed)))
 }

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Error;
 use crate::middleware::Response;
+use crate::stream::ByteStream;
 use crate::transport::classify;
 
 /// Status, headers and decoded body of a successful call: what the C# client calls
@@ -46,15 +47,21 @@ impl<T> ApiResponse<T> {
 /// Reads an answer as its status calls for: a 2xx body whole, under `limit` (else `TooLarge`); a
 /// redirect's not at all; an error body up to `limit`, since status, headers and `Retry-After`
 /// matter more than the body, so an oversized one is cut rather than turned into `TooLarge`.
+/// With `stream`, a 2xx body is left unread for the caller, as a [`ByteStream`].
 pub(crate) async fn read_response(
     mut response: reqwest::Response,
     limit: usize,
     timeout: Duration,
+    stream: Option<Duration>,
 ) -> Result<Response, Error> {
     let status = response.status();
     // Taken, not cloned: nothing reads the response's header map after this point (the size
     // cap uses the body's length hint).
     let headers = std::mem::take(response.headers_mut());
+    if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
+        let stream = ByteStream::download(response, timeout, chunk_timeout);
+        return Ok(Response { status, headers, body: Bytes::new(), stream: Some(stream), complete: true });
+    }
     let (body, complete) = if status.is_success() {
         (read_body(response, limit, timeout).await?, true)
     } else if status.is_redirection() {
@@ -62,7 +69,7 @@ pub(crate) async fn read_response(
     } else {
         read_body_prefix(response, limit, timeout).await?
     };
-    Ok(Response { status, headers, body, complete })
+    Ok(Response { status, headers, body, stream: None, complete })
 }
 
 /// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.

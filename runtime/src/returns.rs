@@ -5,24 +5,28 @@
 //! Generated code asks `Returns::<X>::new().split()`: an inherent method on
 //! `Returns<ApiResponse<T>>` (inherent methods win over trait methods) keeps status and headers,
 //! the [`Plain`] trait's method takes every other type. The body type then picks its decoder the
-//! same way: inherent methods for `()`, `Bytes`, `Vec<u8>` and `String`, the [`JsonBody`] trait for
+//! same way: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String` and [`ByteStream`], the [`JsonBody`] trait for
 //! the rest. Every piece is a zero-sized value, so the JSON path costs only `decode_json`.
 
 use std::marker::PhantomData;
 
 use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
+use http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::error::Error;
+use crate::middleware::Response;
 use crate::response::{decode_json, ApiResponse};
+use crate::stream::ByteStream;
 
 /// Turns a 2xx answer into a value.
 pub trait Decode {
     /// The value produced.
     type Output;
-    /// Decodes status, headers and body.
-    fn decode(self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Self::Output, Error>;
+    /// Whether the body is handed over unread, as a [`ByteStream`].
+    const STREAMED: bool = false;
+    /// Decodes the answer.
+    fn decode(self, response: Response) -> Result<Self::Output, Error>;
 }
 
 /// The declared ok type `T`, before its decoder is chosen.
@@ -93,10 +97,12 @@ pub struct Info<D>(D);
 
 impl<D: Decode> Decode for Info<D> {
     type Output = ApiResponse<D::Output>;
+    const STREAMED: bool = D::STREAMED;
     #[inline]
-    fn decode(self, status: StatusCode, headers: HeaderMap, body: Bytes) -> Result<Self::Output, Error> {
+    fn decode(self, mut response: Response) -> Result<Self::Output, Error> {
         // The inner decoder gets no headers: none of them reads any.
-        let data = self.0.decode(status, HeaderMap::new(), body)?;
+        let (status, headers) = (response.status, std::mem::take(&mut response.headers));
+        let data = self.0.decode(response)?;
         Ok(ApiResponse { status, headers, data })
     }
 }
@@ -125,6 +131,14 @@ impl Body<Vec<u8>> {
     #[inline]
     pub fn decoder(self) -> RawVec {
         RawVec
+    }
+}
+
+impl Body<ByteStream> {
+    /// `ByteStream`: the body unread, for the caller to read as it arrives.
+    #[inline]
+    pub fn decoder(self) -> Streamed {
+        Streamed
     }
 }
 
@@ -163,7 +177,7 @@ pub struct Ignore;
 impl Decode for Ignore {
     type Output = ();
     #[inline]
-    fn decode(self, _: StatusCode, _: HeaderMap, _: Bytes) -> Result<(), Error> {
+    fn decode(self, _: Response) -> Result<(), Error> {
         Ok(())
     }
 }
@@ -174,8 +188,8 @@ pub struct Raw;
 impl Decode for Raw {
     type Output = Bytes;
     #[inline]
-    fn decode(self, _: StatusCode, _: HeaderMap, body: Bytes) -> Result<Bytes, Error> {
-        Ok(body)
+    fn decode(self, response: Response) -> Result<Bytes, Error> {
+        Ok(response.body)
     }
 }
 
@@ -185,8 +199,21 @@ pub struct RawVec;
 impl Decode for RawVec {
     type Output = Vec<u8>;
     #[inline]
-    fn decode(self, _: StatusCode, _: HeaderMap, body: Bytes) -> Result<Vec<u8>, Error> {
-        Ok(Vec::from(body))
+    fn decode(self, response: Response) -> Result<Vec<u8>, Error> {
+        Ok(Vec::from(response.body))
+    }
+}
+
+/// The body unread, as a [`ByteStream`].
+pub struct Streamed;
+
+impl Decode for Streamed {
+    type Output = ByteStream;
+    const STREAMED: bool = true;
+    #[inline]
+    fn decode(self, response: Response) -> Result<ByteStream, Error> {
+        // A middleware's own answer has its body in memory.
+        Ok(response.stream.unwrap_or_else(|| response.body.into()))
     }
 }
 
@@ -195,8 +222,8 @@ pub struct Text;
 
 impl Decode for Text {
     type Output = String;
-    fn decode(self, status: StatusCode, _: HeaderMap, body: Bytes) -> Result<String, Error> {
-        decode_text(status, body)
+    fn decode(self, response: Response) -> Result<String, Error> {
+        decode_text(response.status, response.body)
     }
 }
 
@@ -218,8 +245,8 @@ pub struct Json<T>(PhantomData<fn() -> T>);
 impl<T: DeserializeOwned> Decode for Json<T> {
     type Output = T;
     #[inline]
-    fn decode(self, status: StatusCode, _: HeaderMap, body: Bytes) -> Result<T, Error> {
-        decode_json(status, body)
+    fn decode(self, response: Response) -> Result<T, Error> {
+        decode_json(response.status, response.body)
     }
 }
 
@@ -227,6 +254,7 @@ impl<T: DeserializeOwned> Decode for Json<T> {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+    use http::HeaderMap;
 
     #[test]
     fn text_is_checked_utf8_and_the_error_keeps_the_body() {
@@ -238,21 +266,46 @@ mod tests {
         assert!(!error.to_string().contains("ab"), "{error}");
     }
 
+    fn answer(status: StatusCode) -> Response {
+        Response::new(status, HeaderMap::new(), Bytes::from_static(b"[1]"))
+    }
+
     #[test]
     fn each_ok_type_picks_its_decoder() {
-        let body = || Bytes::from_static(b"[1]");
         let (info, data) = Returns::<ApiResponse<Vec<u8>>>::new().split();
-        let response =
-            info.wrap(data.decoder()).decode(StatusCode::CREATED, HeaderMap::new(), body()).unwrap();
+        let response = info.wrap(data.decoder()).decode(answer(StatusCode::CREATED)).unwrap();
         assert_eq!((response.status, response.data), (StatusCode::CREATED, b"[1]".to_vec()));
         let (info, data) = Returns::<Vec<u32>>::new().split();
-        assert_eq!(info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), body()).unwrap(), [1]);
+        assert_eq!(info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap(), [1]);
         let (info, data) = Returns::<String>::new().split();
-        assert_eq!(
-            info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), body()).unwrap(),
-            "[1]"
-        );
+        assert_eq!(info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap(), "[1]");
         let (info, data) = Returns::<()>::new().split();
-        info.wrap(data.decoder()).decode(StatusCode::OK, HeaderMap::new(), Bytes::from_static(b"x")).unwrap();
+        info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap();
+    }
+
+    #[test]
+    fn only_a_byte_stream_leaves_the_body_unread() {
+        fn streamed<D: Decode>(_: &D) -> bool {
+            D::STREAMED
+        }
+        let (info, data) = Returns::<ApiResponse<ByteStream>>::new().split();
+        let decoder = info.wrap(data.decoder());
+        assert!(streamed(&decoder));
+        let mut stream = decoder.decode(answer(StatusCode::OK)).unwrap().data;
+        let chunk = futures_executor_free_poll(&mut stream);
+        assert_eq!(chunk.as_deref(), Some(&b"[1]"[..]));
+        let (info, data) = Returns::<Bytes>::new().split();
+        assert!(!streamed(&info.wrap(data.decoder())));
+    }
+
+    /// Polls a memory stream, which is always ready.
+    fn futures_executor_free_poll(stream: &mut ByteStream) -> Option<Bytes> {
+        use futures_core::Stream;
+        let waker = std::task::Waker::noop();
+        let mut cx = std::task::Context::from_waker(waker);
+        match std::pin::Pin::new(stream).poll_next(&mut cx) {
+            std::task::Poll::Ready(item) => item.map(Result::unwrap),
+            std::task::Poll::Pending => None,
+        }
     }
 }

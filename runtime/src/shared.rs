@@ -20,6 +20,7 @@ pub(crate) struct Shared {
     pub(crate) auth: Option<HeaderValue>,
     pub(crate) auth_prefix: String,
     pub(crate) timeout: Duration,
+    pub(crate) chunk_timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) connect_retries: u32,

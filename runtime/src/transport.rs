@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
 use url::Url;
@@ -12,6 +11,7 @@ use crate::connect_deadline::{connect_deadline, connecting_until};
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::shared::Shared;
+use crate::stream::{is_upload_failure, ByteStream};
 
 /// What one attempt needs; kept so a failed connect can be tried again.
 ///
@@ -21,28 +21,46 @@ use crate::shared::Shared;
 /// last attempt copies nothing. The request gets the same header map as merging everything at
 /// once would give: extra headers, then `Authorization`, then `Content-Type`, each replacing an
 /// earlier header of its name.
-#[derive(Clone)]
 pub(crate) struct RequestParts {
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) headers: HeaderMap,
     pub(crate) auth: Option<HeaderValue>,
-    /// The content type (unless `headers` has one already) and the bytes, which attempts share
-    /// rather than copy.
-    pub(crate) body: Option<(Option<HeaderValue>, Bytes)>,
+    /// The content type (unless `headers` has one already) and the body: bytes in memory, which
+    /// attempts share rather than copy, or a stream, which only one attempt can send.
+    pub(crate) body: Option<(Option<HeaderValue>, ByteStream)>,
     pub(crate) timeout: Duration,
+    /// Hand a 2xx body to the caller unread (the endpoint returns a `ByteStream`).
+    pub(crate) stream_response: bool,
 }
 
 impl RequestParts {
-    /// The request for an attempt that may be followed by another.
-    fn request(&self, client_timeout: Duration) -> reqwest::Request {
-        let (method, url, headers) = (self.method.clone(), self.url.clone(), self.headers.clone());
-        assemble(method, url, headers, &self.auth, &self.body, self.timeout, client_timeout)
+    /// Whether the request can be sent more than once: it has no streamed body.
+    pub(crate) fn replayable(&self) -> bool {
+        self.body.as_ref().is_none_or(|(_, body)| body.in_memory().is_some())
+    }
+
+    /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
+    pub(crate) fn try_clone(&self) -> Option<Self> {
+        let body = match &self.body {
+            Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
+            None => None,
+        };
+        Some(Self {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            auth: self.auth.clone(),
+            body,
+            timeout: self.timeout,
+            stream_response: self.stream_response,
+        })
     }
 
     /// The request for the last attempt, using up the parts.
     fn into_request(self, client_timeout: Duration) -> reqwest::Request {
-        assemble(self.method, self.url, self.headers, &self.auth, &self.body, self.timeout, client_timeout)
+        let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
+        assemble(self.method, self.url, self.headers, &self.auth, body, self.timeout, client_timeout)
     }
 }
 
@@ -51,7 +69,7 @@ fn assemble(
     url: Url,
     mut headers: HeaderMap,
     auth: &Option<HeaderValue>,
-    body: &Option<(Option<HeaderValue>, Bytes)>,
+    body: Option<(Option<HeaderValue>, reqwest::Body)>,
     timeout: Duration,
     client_timeout: Duration,
 ) -> reqwest::Request {
@@ -64,16 +82,15 @@ fn assemble(
     }
     let mut request = reqwest::Request::new(method, url);
     match body {
-        Some((content_type, bytes)) => {
-            if let Some(content_type) = content_type.as_ref().filter(|_| !headers.contains_key(CONTENT_TYPE))
-            {
-                headers.insert(CONTENT_TYPE, content_type.clone());
+        Some((content_type, body)) => {
+            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
+                headers.insert(CONTENT_TYPE, content_type);
             }
             // An empty body has no length of its own on the wire: say so, as for no body at all.
-            if bytes.is_empty() {
+            if body.as_bytes().is_some_and(<[u8]>::is_empty) {
                 headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
             }
-            *request.body_mut() = Some(bytes.clone().into());
+            *request.body_mut() = Some(body);
         }
         // RFC 9110 §8.6: a request whose method defines a body says it has none, else some
         // servers and proxies answer 411 Length Required.
@@ -93,7 +110,8 @@ fn assemble(
 
 /// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
 /// doubling pause, while the call's time lasts. Anything after the connect is never repeated:
-/// the server may have acted.
+/// the server may have acted. A streamed body is sent by one attempt only, connect or not:
+/// the transport has used it up by the time a connect fails.
 pub(crate) async fn send_with_connect_retries(
     shared: &Shared,
     operation: &Operation,
@@ -104,7 +122,8 @@ pub(crate) async fn send_with_connect_retries(
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     for attempt in 0..shared.connect_retries {
-        match execute(shared, parts.request(shared.timeout), parts.timeout, connect_by).await {
+        let Some(copy) = parts.try_clone() else { break };
+        match execute(shared, copy.into_request(shared.timeout), parts.timeout, connect_by).await {
             Ok(response) => return Ok(response),
             Err(e) if e.is_connect() => {
                 tracing::Span::current().record("http.request.resend_count", attempt + 1);
@@ -172,6 +191,7 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
         (true, true) => Error::timeout(connect_timeout.min(timeout), false).with_source(source),
         (true, false) => Error::timeout(timeout, true).with_source(source),
         (false, true) => Error::connect(source),
+        _ if is_upload_failure(&*source) => Error::transport("the request body stream failed", source),
         _ if is_body => Error::transport("the connection failed while reading the response", source),
         _ => Error::transport("the connection failed after the request was sent", source),
     }
@@ -180,6 +200,7 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
@@ -193,8 +214,9 @@ mod tests {
             url: Url::parse("http://127.0.0.1:1/v1/a").unwrap(),
             headers,
             auth: Some(HeaderValue::from_static("Bearer t")),
-            body: Some((Some(JSON), Bytes::from_static(b"{}"))),
+            body: Some((Some(JSON), Bytes::from_static(b"{}").into())),
             timeout,
+            stream_response: false,
         }
     }
 
@@ -203,7 +225,7 @@ mod tests {
         let client_timeout = Duration::from_secs(30);
         for timeout in [client_timeout, Duration::from_secs(5)] {
             let parts = parts(timeout);
-            let retry = parts.request(client_timeout);
+            let retry = parts.try_clone().unwrap().into_request(client_timeout);
             let last = parts.into_request(client_timeout);
             for request in [&retry, &last] {
                 assert_eq!(request.method(), Method::POST);

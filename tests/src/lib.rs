@@ -4,6 +4,7 @@
 pub mod logs;
 pub mod raw;
 pub mod server;
+pub mod streaming;
 
 pub use server::{Recorded, Reply, TestServer};
 

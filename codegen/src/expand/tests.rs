@@ -381,7 +381,8 @@ fn body_errors() {
 
 #[test]
 fn body_kind_errors() {
-    let usage = "expected `#[body]` (JSON), `#[body(bytes)]` or `#[body(text)]`, optionally with \
+    let usage =
+        "expected `#[body]` (JSON), `#[body(bytes)]`, `#[body(text)]` or `#[body(stream)]`, optionally with \
                  `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`";
     assert_eq!(
         errors_of(quote! {
@@ -408,7 +409,8 @@ fn body_kind_errors() {
             "`#[body]` takes one kind, `bytes` is already declared".to_owned(),
             "invalid content type `text`: expected `type/subtype`, e.g. `application/pdf`".to_owned(),
             "invalid content type `a/b\\n`: character `\\n` is not allowed in a header value".to_owned(),
-            "`content_type` needs `bytes` or `text`; a JSON body is always `application/json`".to_owned(),
+            "`content_type` needs `bytes`, `text` or `stream`; a JSON body is always `application/json`"
+                .to_owned(),
             "at most one `#[body]` or `#[form]` parameter is allowed per endpoint".to_owned(),
         ]
     );
