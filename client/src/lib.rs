@@ -25,10 +25,16 @@ pub mod client_credentials;
 pub mod flows;
 pub mod models;
 
+#[cfg(feature = "blocking")]
+pub use apis::{BlockingChallengeApiClient, BlockingDinteroApis, BlockingTokenApiClient};
 pub use apis::{ChallengeApi, ChallengeApiClient, DinteroApis, TokenApi, TokenApiClient};
 pub use client_credentials::ClientCredentials;
 pub use defaults::{builder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::Error;
+/// The blocking client (the `blocking` feature): build one with
+/// `dintero_auth::builder().build_blocking()`.
+#[cfg(feature = "blocking")]
+pub use http_api_client::blocking;
 pub use http_api_client::{
     api, http, middleware, retry, ApiResponse, ByteStream, Bytes, CallOptions, Client, ClientBuilder,
     ErrorKind, Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CHUNK_TIMEOUT, DEFAULT_CONNECT_BACKOFF,
@@ -38,6 +44,8 @@ pub use http_api_client::{
 
 /// The traits a Dintero user calls methods through: `use dintero_auth::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "blocking")]
+    pub use crate::apis::BlockingDinteroApis;
     pub use crate::apis::{ChallengeApi, DinteroApis, TokenApi};
 }
 

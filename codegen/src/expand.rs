@@ -64,6 +64,7 @@ fn generate(
 
     let mut output = trait_definition(&api);
     output.extend(client(&api));
+    output.extend(crate::blocking::blocking_client(&api));
     output
 }
 
@@ -184,14 +185,14 @@ fn client(api: &Api) -> TokenStream {
 
 /// Attributes that still mean something on the impl's method. `#[deprecated]` would be rejected
 /// there and `#[expect]` could go unfulfilled, so they stay on the trait only.
-fn impl_attrs(endpoint: &Endpoint) -> impl Iterator<Item = &Attribute> {
+pub(crate) fn impl_attrs(endpoint: &Endpoint) -> impl Iterator<Item = &Attribute> {
     const FORWARDED: &[&str] = &["doc", "cfg", "allow", "warn", "deny", "forbid"];
     endpoint.attrs.iter().filter(|attr| FORWARDED.iter().any(|name| attr.path().is_ident(name)))
 }
 
 /// `self` is emitted by the macro in both the signature and the body, so the two always resolve
 /// to each other whatever hygiene the user's tokens carry.
-fn impl_receiver(endpoint: &Endpoint) -> TokenStream {
+pub(crate) fn impl_receiver(endpoint: &Endpoint) -> TokenStream {
     let lifetime = endpoint.receiver.as_ref().and_then(|receiver| match &receiver.kind {
         syn::ReceiverKind::Reference(_, lifetime, _) => lifetime.as_ref(),
         _ => None,

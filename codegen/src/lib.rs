@@ -4,12 +4,13 @@
 //!
 //! The pipeline is one module per step: `attr` and `template` parse the macro's own syntax, `ast`
 //! builds the typed model of the trait, `valid` runs the checks that relate several parts of an
-//! endpoint, `expand` emits the code, and `errors` collects every problem so they are reported
+//! endpoint, `expand` emits the code (and `blocking` the blocking client), and `errors` collects every problem so they are reported
 //! together. Before all that, `manifest` reads the caller's `Cargo.toml` to learn what the runtime
 //! crate is called there.
 
 mod ast;
 mod attr;
+mod blocking;
 mod errors;
 mod expand;
 mod manifest;

@@ -31,6 +31,8 @@
 // Lets this crate's own doc examples and tests name it as its users do.
 extern crate self as http_api_client;
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod call;
 mod client;
 mod config;
@@ -95,6 +97,23 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use stream::ByteStream;
 
+/// Expands to the items it is given when the `blocking` feature is on, to nothing otherwise: how
+/// `#[api]` output carries the blocking client without knowing the runtime's features.
+#[cfg(feature = "blocking")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_blocking {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Without the `blocking` feature, the blocking client's items are left out.
+#[cfg(not(feature = "blocking"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __if_blocking {
+    ($($item:tt)*) => {};
+}
+
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -109,6 +128,10 @@ pub mod __private {
     };
     pub use http::Method;
     pub use serde;
+
+    pub use crate::__if_blocking as if_blocking;
+    #[cfg(feature = "blocking")]
+    pub use crate::blocking::Client as BlockingClient;
     pub use serde_json;
 
     /// Converts a call's error into the method's declared error type, reading its body as `B`.

@@ -5,6 +5,8 @@ mod token;
 
 pub use challenge::{ChallengeApi, ChallengeApiClient};
 pub use token::{TokenApi, TokenApiClient};
+#[cfg(feature = "blocking")]
+pub use {challenge::BlockingChallengeApiClient, token::BlockingTokenApiClient};
 
 use crate::Client;
 
@@ -23,5 +25,26 @@ impl DinteroApis for Client {
 
     fn token_api(&self) -> TokenApiClient {
         TokenApiClient::new(self.clone())
+    }
+}
+
+/// Dintero's API groups on a [blocking client](crate::blocking::Client): the C# client's
+/// synchronous methods (`AidAuthMfaChallengePost`), with the async ones' Rust names.
+#[cfg(feature = "blocking")]
+pub trait BlockingDinteroApis {
+    /// The MFA challenge and recovery endpoints, blocking.
+    fn challenge_api(&self) -> BlockingChallengeApiClient;
+    /// The token endpoint, blocking.
+    fn token_api(&self) -> BlockingTokenApiClient;
+}
+
+#[cfg(feature = "blocking")]
+impl BlockingDinteroApis for crate::blocking::Client {
+    fn challenge_api(&self) -> BlockingChallengeApiClient {
+        BlockingChallengeApiClient::new(self.clone())
+    }
+
+    fn token_api(&self) -> BlockingTokenApiClient {
+        BlockingTokenApiClient::new(self.clone())
     }
 }

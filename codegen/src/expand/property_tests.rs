@@ -329,6 +329,13 @@ fn check_output(item: &TokenStream, output: &TokenStream, tally: &mut Tally) -> 
                 }
             }
             syn::Item::Impl(_) => {}
+            // The blocking client, kept by the runtime when its feature is on: it must be items.
+            syn::Item::Macro(item)
+                if item.mac.path.segments.last().is_some_and(|s| s.ident == "if_blocking") =>
+            {
+                syn::parse2::<syn::File>(item.mac.tokens.clone())
+                    .map_err(|error| format!("the blocking client does not parse as items: {error}"))?;
+            }
             item if is_compile_error(item) => {}
             other => return Err(format!("unexpected item in output: {}", other.to_token_stream())),
         }

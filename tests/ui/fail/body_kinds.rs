@@ -1,4 +1,4 @@
-use dintero_auth::{Bytes, Error};
+use dintero_auth::{ByteStream, Bytes, Error};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -35,6 +35,15 @@ pub trait Uploads {
 
     #[get("/i")]
     async fn bytes_on_get(&self, #[body(bytes)] data: &[u8]) -> Result<(), Error>;
+
+    #[get("/j")]
+    async fn stream_on_get(&self, #[body(stream)] data: ByteStream) -> Result<(), Error>;
+
+    #[put("/k")]
+    async fn stream_and_json(&self, #[body(stream)] data: ByteStream, #[body] thing: &Thing) -> Result<(), Error>;
+
+    #[put("/l")]
+    async fn stream_twice(&self, #[body(stream, bytes)] data: ByteStream) -> Result<(), Error>;
 }
 
 fn main() {}

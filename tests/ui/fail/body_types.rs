@@ -1,4 +1,5 @@
-// A body kind's value must have the matching shape: bytes for `bytes`, text for `text`.
+// A body kind's value must have the matching shape: bytes for `bytes`, text for `text`, and
+// something that converts into a `ByteStream` for `stream`.
 use dintero_auth::Error;
 
 #[dintero_auth::api]
@@ -8,6 +9,9 @@ pub trait Uploads {
 
     #[post("/b")]
     async fn bytes_as_text(&self, #[body(text)] data: &[u8]) -> Result<(), Error>;
+
+    #[post("/c")]
+    async fn numbers_as_stream(&self, #[body(stream)] data: Vec<u32>) -> Result<(), Error>;
 }
 
 fn main() {}
