@@ -31,9 +31,9 @@ pub use defaults::{builder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::Error;
 pub use http_api_client::{
     api, http, middleware, retry, ApiResponse, Bytes, CallOptions, Client, ClientBuilder, ErrorKind,
-    Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
-    MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER, MAX_TIMEOUT,
+    FilePart, Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CONNECT_BACKOFF,
+    DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
+    DEFAULT_TIMEOUT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER, MAX_TIMEOUT,
 };
 
 /// The traits a Dintero user calls methods through: `use dintero_auth::prelude::*;`.

@@ -40,6 +40,7 @@ mod error;
 mod exchange;
 mod header_value;
 pub mod middleware;
+mod multipart;
 mod operation;
 mod options;
 mod params;
@@ -87,6 +88,7 @@ pub use http;
 /// # Ok::<(), Error>(())
 /// ```
 pub use http_api_client_macros::api;
+pub use multipart::FilePart;
 pub use operation::Operation;
 pub use options::CallOptions;
 pub use response::ApiResponse;
@@ -98,6 +100,7 @@ pub use secret::Secret;
 pub mod __private {
     pub use crate::call::Call;
     pub use crate::error::Untyped;
+    pub use crate::multipart::Multipart;
     pub use crate::operation::Operation;
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;
