@@ -72,6 +72,8 @@ pub(crate) struct Param {
     pub role: Option<Role>,
     /// Where to point role-related errors: the role attribute, or the parameter itself.
     pub role_tokens: TokenStream,
+    /// A `#[part]` attribute too malformed to give a role (already reported): still a part.
+    pub malformed_part: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -322,7 +324,8 @@ impl Param {
             errors.spanned(impl_trait, "`impl Trait` parameters are not supported, use a concrete type");
         }
 
-        let RoleAttr { kind, tokens, attrs } = role_attr;
+        let RoleAttr { kind, tokens, name: role_name, attrs } = role_attr;
+        let malformed_part = kind.is_none() && role_name.as_deref() == Some("part");
         let role_tokens = tokens.unwrap_or_else(|| match &ident {
             Some(ident) => ident.to_token_stream(),
             None => typed.ty.to_token_stream(),
@@ -346,7 +349,7 @@ impl Param {
             Some(RoleKind::IdempotencyKey) => Some(Role::IdempotencyKey),
         };
 
-        Param { attrs, ident, ty: *typed.ty, role, role_tokens }
+        Param { attrs, ident, ty: *typed.ty, role, role_tokens, malformed_part }
     }
 }
 

@@ -212,7 +212,9 @@ pub(crate) fn method_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> Method
         } else if attr.path().is_ident("multipart") {
             if sorted.multipart.is_some() {
                 errors.spanned(&attr, "duplicate `#[multipart]`");
-            } else if no_args(&attr, "multipart", errors).is_some() {
+            } else {
+                // Still a multipart method after the error: its parts need no second one.
+                no_args(&attr, "multipart", errors);
                 sorted.multipart = Some(attr.to_token_stream());
             }
         } else if is_passthrough(&attr, METHOD_PASSTHROUGH) {
@@ -293,12 +295,14 @@ pub(crate) struct RoleAttr {
     pub kind: Option<RoleKind>,
     /// The role attribute's tokens, for errors about the role.
     pub tokens: Option<TokenStream>,
+    /// The role attribute's name (`part`, ...), even when it was malformed.
+    pub name: Option<String>,
     /// Attributes to keep on the trait method's parameter.
     pub attrs: Vec<Attribute>,
 }
 
 pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAttr {
-    let mut role = RoleAttr { kind: None, tokens: None, attrs: Vec::new() };
+    let mut role = RoleAttr { kind: None, tokens: None, name: None, attrs: Vec::new() };
     for attr in attrs {
         let name = attr.path().get_ident().map(Ident::to_string);
         let is_role = matches!(
@@ -318,6 +322,7 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
             continue;
         }
         role.tokens = Some(attr.to_token_stream());
+        role.name.clone_from(&name);
         role.kind = match name.as_deref() {
             Some("path") => optional_name(&attr, "path", errors).map(RoleKind::Path),
             Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
@@ -793,7 +798,7 @@ mod tests {
             ]
         );
         let mut errors = Errors::default();
-        assert!(method_attrs(vec![parse_quote!(#[multipart = 1])], &mut errors).multipart.is_none());
+        assert!(method_attrs(vec![parse_quote!(#[multipart = 1])], &mut errors).multipart.is_some());
         assert_eq!(errors.messages(), vec!["`#[multipart]` takes no arguments"]);
     }
 

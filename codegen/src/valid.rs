@@ -183,10 +183,7 @@ fn check_multipart(endpoint: &Endpoint, errors: &mut Errors) {
         );
     }
     // A part whose attribute was malformed has no role, but was meant as one: no second error.
-    let meant_as_part = |param: &crate::ast::Param| {
-        param.role.is_none() && param.role_tokens.to_string().starts_with("# [part")
-    };
-    if !endpoint.params.iter().any(|param| is_part(&param) || meant_as_part(param)) {
+    if !endpoint.params.iter().any(|param| is_part(&param) || param.malformed_part) {
         errors.spanned(multipart, "`#[multipart]` needs at least one `#[part(\"name\")]` parameter");
     }
 }
