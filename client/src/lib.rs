@@ -37,9 +37,10 @@ pub use error::Error;
 pub use http_api_client::blocking;
 pub use http_api_client::{
     api, http, middleware, retry, ApiResponse, ByteStream, Bytes, CallOptions, Client, ClientBuilder,
-    ErrorKind, Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CHUNK_TIMEOUT, DEFAULT_CONNECT_BACKOFF,
-    DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT,
-    DEFAULT_TIMEOUT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER, MAX_TIMEOUT,
+    ErrorKind, FilePart, Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CHUNK_TIMEOUT,
+    DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER,
+    MAX_TIMEOUT,
 };
 
 /// The traits a Dintero user calls methods through: `use dintero_auth::prelude::*;`.

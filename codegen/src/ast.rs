@@ -6,7 +6,7 @@
 //! so the trait and client can be emitted next to the errors and the rest of the user's crate keeps
 //! type-checking. Checks that relate several items live in `valid.rs`.
 
-use crate::attr::{self, ApiArgs, BodyKind, RoleAttr, RoleKind, VerbAttr};
+use crate::attr::{self, ApiArgs, BodyKind, MethodAttrs, PartKind, RoleAttr, RoleKind, VerbAttr};
 use crate::errors::Errors;
 use crate::settings::{self, Settings};
 use crate::template::Template;
@@ -53,6 +53,8 @@ pub(crate) struct Endpoint {
     /// The declared return type, `None` when the method had none.
     pub output: Option<Type>,
     pub verb: Option<VerbAttr>,
+    /// `#[multipart]`'s tokens: the `#[part]` parameters make a `multipart/form-data` body.
+    pub multipart: Option<TokenStream>,
     pub response: Option<Response>,
     /// `#[timeout]` and `#[headers]`, the trait's merged with the method's own.
     pub settings: Settings,
@@ -70,6 +72,8 @@ pub(crate) struct Param {
     pub role: Option<Role>,
     /// Where to point role-related errors: the role attribute, or the parameter itself.
     pub role_tokens: TokenStream,
+    /// A `#[part]` attribute too malformed to give a role (already reported): still a part.
+    pub malformed_part: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -87,6 +91,11 @@ pub(crate) enum Role {
     },
     Body(BodyKind),
     Form,
+    /// One part of a `#[multipart]` body.
+    Part {
+        name: String,
+        kind: PartKind,
+    },
     /// Sent as `Idempotency-Key`; makes the call safe to retry.
     IdempotencyKey,
 }
@@ -156,7 +165,7 @@ impl Endpoint {
         let (setting_attrs, attrs): (Vec<_>, Vec<_>) =
             outer(method.attrs).into_iter().partition(settings::is_setting);
         let settings = api_settings.merged_with(&settings::parse(&setting_attrs, errors));
-        let (verbs, attrs) = attr::method_attrs(attrs, errors);
+        let MethodAttrs { verbs, multipart, kept: attrs } = attr::method_attrs(attrs, errors);
         let sig = method.sig;
 
         let verb = match verbs.len() {
@@ -251,6 +260,7 @@ impl Endpoint {
             params,
             output,
             verb,
+            multipart,
             response,
             settings,
             complete: errors.len() == before,
@@ -314,7 +324,8 @@ impl Param {
             errors.spanned(impl_trait, "`impl Trait` parameters are not supported, use a concrete type");
         }
 
-        let RoleAttr { kind, tokens, attrs } = role_attr;
+        let RoleAttr { kind, tokens, name: role_name, attrs } = role_attr;
+        let malformed_part = kind.is_none() && role_name.as_deref() == Some("part");
         let role_tokens = tokens.unwrap_or_else(|| match &ident {
             Some(ident) => ident.to_token_stream(),
             None => typed.ty.to_token_stream(),
@@ -334,10 +345,11 @@ impl Param {
             Some(RoleKind::Header(name)) => Some(Role::Header { name }),
             Some(RoleKind::Body(kind)) => Some(Role::Body(kind)),
             Some(RoleKind::Form) => Some(Role::Form),
+            Some(RoleKind::Part(name, kind)) => Some(Role::Part { name, kind }),
             Some(RoleKind::IdempotencyKey) => Some(Role::IdempotencyKey),
         };
 
-        Param { attrs, ident, ty: *typed.ty, role, role_tokens }
+        Param { attrs, ident, ty: *typed.ty, role, role_tokens, malformed_part }
     }
 }
 

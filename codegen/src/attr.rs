@@ -13,6 +13,8 @@ use syn::parse::Parser;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Path, Type};
 
 pub(crate) const VERB_LIST: &str = "`get`, `post`, `put`, `patch`, `delete`";
+/// Every attribute of ours a method may carry besides the settings.
+const METHOD_ATTR_LIST: &str = "`get`, `post`, `put`, `patch`, `delete`, `multipart`";
 /// The HTTP method of an endpoint, from its verb attribute (`#[get]`, `#[post]`, ...).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Verb {
@@ -54,7 +56,7 @@ impl Verb {
     }
 }
 
-const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`, `idempotency_key`";
+const ROLE_LIST: &str = "`path`, `query`, `header`, `body`, `form`, `part`, `idempotency_key`";
 
 /// Built-in attributes that make sense on a trait method and are kept on it.
 const METHOD_PASSTHROUGH: &[&str] =
@@ -188,23 +190,40 @@ pub(crate) struct VerbAttr {
     pub idempotent: bool,
 }
 
-/// Splits a method's attributes into verb attributes (all of them; the caller reports extras)
-/// and the attributes to keep on the trait method.
-pub(crate) fn method_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> (Vec<VerbAttr>, Vec<Attribute>) {
-    let mut verbs = Vec::new();
-    let mut kept = Vec::new();
+/// A method's own attributes, sorted.
+pub(crate) struct MethodAttrs {
+    /// Every verb attribute; the caller reports extras.
+    pub verbs: Vec<VerbAttr>,
+    /// `#[multipart]`'s tokens, for errors about it.
+    pub multipart: Option<TokenStream>,
+    /// The attributes to keep on the trait method.
+    pub kept: Vec<Attribute>,
+}
+
+/// Splits a method's attributes into verb attributes, `#[multipart]` and the attributes to keep
+/// on the trait method.
+pub(crate) fn method_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> MethodAttrs {
+    let mut sorted = MethodAttrs { verbs: Vec::new(), multipart: None, kept: Vec::new() };
     for attr in attrs {
         let verb =
             attr.path().get_ident().and_then(|ident| Verb::ALL.into_iter().find(|v| ident == v.attr_name()));
         if let Some(verb) = verb {
-            verbs.push(verb_attr(verb, &attr, errors));
+            sorted.verbs.push(verb_attr(verb, &attr, errors));
+        } else if attr.path().is_ident("multipart") {
+            if sorted.multipart.is_some() {
+                errors.spanned(&attr, "duplicate `#[multipart]`");
+            } else {
+                // Still a multipart method after the error: its parts need no second one.
+                no_args(&attr, "multipart", errors);
+                sorted.multipart = Some(attr.to_token_stream());
+            }
         } else if is_passthrough(&attr, METHOD_PASSTHROUGH) {
-            kept.push(attr);
+            sorted.kept.push(attr);
         } else {
-            unknown(&attr, VERB_LIST, errors);
+            unknown(&attr, METHOD_ATTR_LIST, errors);
         }
     }
-    (verbs, kept)
+    sorted
 }
 
 fn verb_attr(verb: Verb, attr: &Attribute, errors: &mut Errors) -> VerbAttr {
@@ -267,6 +286,7 @@ pub(crate) enum RoleKind {
     Header(String),
     Body(BodyKind),
     Form,
+    Part(String, PartKind),
     IdempotencyKey,
 }
 
@@ -275,17 +295,19 @@ pub(crate) struct RoleAttr {
     pub kind: Option<RoleKind>,
     /// The role attribute's tokens, for errors about the role.
     pub tokens: Option<TokenStream>,
+    /// The role attribute's name (`part`, ...), even when it was malformed.
+    pub name: Option<String>,
     /// Attributes to keep on the trait method's parameter.
     pub attrs: Vec<Attribute>,
 }
 
 pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAttr {
-    let mut role = RoleAttr { kind: None, tokens: None, attrs: Vec::new() };
+    let mut role = RoleAttr { kind: None, tokens: None, name: None, attrs: Vec::new() };
     for attr in attrs {
         let name = attr.path().get_ident().map(Ident::to_string);
         let is_role = matches!(
             name.as_deref(),
-            Some("path" | "query" | "header" | "body" | "form" | "idempotency_key")
+            Some("path" | "query" | "header" | "body" | "form" | "part" | "idempotency_key")
         );
         if !is_role {
             if is_passthrough(&attr, PARAM_PASSTHROUGH) {
@@ -300,11 +322,13 @@ pub(crate) fn param_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> RoleAtt
             continue;
         }
         role.tokens = Some(attr.to_token_stream());
+        role.name.clone_from(&name);
         role.kind = match name.as_deref() {
             Some("path") => optional_name(&attr, "path", errors).map(RoleKind::Path),
             Some("query") => optional_name(&attr, "query", errors).map(RoleKind::Query),
             Some("header") => header_name(&attr, errors).map(RoleKind::Header),
             Some("body") => body_kind(&attr, errors).map(RoleKind::Body),
+            Some("part") => part(&attr, errors).map(|(name, kind)| RoleKind::Part(name, kind)),
             Some("idempotency_key") => {
                 no_args(&attr, "idempotency_key", errors).map(|()| RoleKind::IdempotencyKey)
             }
@@ -451,6 +475,120 @@ fn body_kind(attr: &Attribute, errors: &mut Errors) -> Option<BodyKind> {
     }
 }
 
+/// How a `#[part]` of a `#[multipart]` body is encoded, as declared.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum PartKind {
+    /// `#[part("name")]`: a scalar as text, without a `Content-Type`; `None` leaves it out.
+    Text,
+    /// `#[part("name", json)]`: any `Serialize` value as `application/json`.
+    Json,
+    /// `#[part("name", bytes)]`: `AsRef<[u8]>` as is, with this content type and file name.
+    Bytes { content_type: String, file_name: Option<String> },
+    /// `#[part("name", file)]`: a `FilePart`, which carries its own file name and content type.
+    File,
+}
+
+const PART_USAGE: &str = concat!(
+    "expected `#[part(\"name\")]` (text), `#[part(\"name\", json)]`, `#[part(\"name\", bytes)]` ",
+    "or `#[part(\"name\", file)]`; `bytes` takes `content_type = \"...\"` and `file_name = \"...\"`, ",
+    "e.g. `#[part(\"avatar\", bytes, content_type = \"image/png\", file_name = \"a.png\")]`"
+);
+
+/// `#[part("name")]`, optionally followed by a kind (`json`, `bytes`, `file`) and, for `bytes`,
+/// `content_type = "..."` and `file_name = "..."`. `None` means malformed (reported).
+fn part(attr: &Attribute, errors: &mut Errors) -> Option<(String, PartKind)> {
+    let parsed = match &attr.meta {
+        Meta::List(list) => list
+            .parse_args_with(|input: syn::parse::ParseStream<'_>| {
+                let lit: LitStr = input.parse()?;
+                if !input.is_empty() {
+                    input.parse::<syn::Token![,]>()?;
+                }
+                Ok((lit, input.parse::<TokenStream>()?))
+            })
+            .ok(),
+        _ => None,
+    };
+    let Some((lit, rest)) = parsed else {
+        errors.spanned(attr, "`#[part]` requires a part name, e.g. `#[part(\"file\")]`");
+        return None;
+    };
+    let name = lit.value();
+    if name.is_empty() {
+        errors.spanned(&lit, "`#[part]` name must not be empty");
+        return None;
+    }
+    let mut kind: Option<Ident> = None;
+    let mut content_type: Option<LitStr> = None;
+    let mut file_name: Option<LitStr> = None;
+    let before = errors.len();
+    let parsed = syn::meta::parser(|meta| {
+        let Some(ident) = meta.path.get_ident() else {
+            errors.spanned(&meta.path, format_args!("unsupported `#[part]` argument, {PART_USAGE}"));
+            return Ok(());
+        };
+        if ident == "content_type" || ident == "file_name" {
+            let lit: LitStr = meta.value()?.parse()?;
+            let slot = if ident == "content_type" { &mut content_type } else { &mut file_name };
+            if slot.replace(lit).is_some() {
+                errors.spanned(ident, format_args!("duplicate argument `{ident}`"));
+            }
+        } else if ident == "json" || ident == "bytes" || ident == "file" {
+            if let Some(first) = &kind {
+                errors
+                    .spanned(ident, format_args!("`#[part]` takes one kind, `{first}` is already declared"));
+            } else {
+                kind = Some(ident.clone());
+            }
+        } else if meta.input.peek(syn::Token![=]) {
+            errors.spanned(ident, format_args!("unknown part option `{ident}`, {PART_USAGE}"));
+            meta.value()?.parse::<Expr>()?;
+        } else {
+            errors.spanned(ident, format_args!("unknown part kind `{ident}`, {PART_USAGE}"));
+        }
+        Ok(())
+    })
+    .parse2(rest);
+    if let Err(error) = parsed {
+        errors.at(error.span(), format_args!("unsupported `#[part]` argument, {PART_USAGE}"));
+        return None;
+    }
+    if errors.len() != before {
+        return None;
+    }
+    let kind = kind.map(|ident| ident.to_string());
+    if kind.as_deref() != Some("bytes") {
+        if let Some(option) = content_type.as_ref().or(file_name.as_ref()) {
+            errors.spanned(
+                option,
+                "`content_type` and `file_name` need `bytes`: a text part has no content type, \
+                 a JSON part is always `application/json`, and a `file` part carries its own",
+            );
+            return None;
+        }
+    }
+    let kind = match kind.as_deref() {
+        None => PartKind::Text,
+        Some("json") => PartKind::Json,
+        Some("file") => PartKind::File,
+        _ => {
+            let value =
+                content_type.as_ref().map_or_else(|| "application/octet-stream".to_owned(), LitStr::value);
+            if let (Some(lit), Some(problem)) = (&content_type, content_type_problem(&value)) {
+                errors
+                    .spanned(lit, format_args!("invalid content type `{}`: {problem}", value.escape_debug()));
+                return None;
+            }
+            if let Some(lit) = file_name.as_ref().filter(|lit| lit.value().is_empty()) {
+                errors.spanned(lit, "`file_name` must not be empty; leave it out to send no file name");
+                return None;
+            }
+            PartKind::Bytes { content_type: value, file_name: file_name.map(|lit| lit.value()) }
+        }
+    };
+    Some((name, kind))
+}
+
 /// A media type the runtime can send as a header value: `type/subtype`, visible ASCII, spaces
 /// and tabs only inside.
 fn content_type_problem(value: &str) -> Option<String> {
@@ -585,6 +723,7 @@ mod tests {
             RoleKind::Header(n) => format!("header {n}"),
             RoleKind::Body(_) => "body".into(),
             RoleKind::Form => "form".into(),
+            RoleKind::Part(name, kind) => format!("part {name} {kind:?}"),
             RoleKind::IdempotencyKey => "idempotency_key".into(),
         });
         (kind, role.attrs.len(), errors.messages())
@@ -614,10 +753,10 @@ mod tests {
         assert_eq!(
             errors,
             vec![
-                "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
+                "unknown attribute `quary`, expected one of: `path`, `query`, `header`, `body`, `form`, `part`, `idempotency_key`",
                 "unknown body kind `x`, expected `#[body]` (JSON), `#[body(bytes)]`, `#[body(text)]` or `#[body(stream)]`, \
                  optionally with `content_type = \"...\"`, e.g. `#[body(bytes, content_type = \"image/png\")]`",
-                "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
+                "a parameter takes at most one of: `path`, `query`, `header`, `body`, `form`, `part`, `idempotency_key`",
             ]
         );
         assert_eq!(
@@ -638,25 +777,101 @@ mod tests {
     #[test]
     fn method_attr_classification() {
         let mut errors = Errors::default();
-        let (verbs, kept) = method_attrs(
+        let MethodAttrs { verbs, multipart, kept } = method_attrs(
             vec![
                 parse_quote!(#[doc = "x"]),
                 parse_quote!(#[post("/a")]),
                 parse_quote!(#[clippy::allow_attributes]),
                 parse_quote!(#[gett("/a")]),
                 parse_quote!(#[put]),
+                parse_quote!(#[multipart]),
+                parse_quote!(#[multipart]),
+                parse_quote!(#[multipart(x)]),
             ],
             &mut errors,
         );
         assert_eq!(verbs.len(), 2);
         assert!(verbs[0].template.is_some() && verbs[1].template.is_none());
         assert_eq!(kept.len(), 2);
+        assert!(multipart.is_some());
         assert_eq!(
             errors.messages(),
             vec![
-                "unknown attribute `gett`, expected one of: `get`, `post`, `put`, `patch`, `delete`",
+                "unknown attribute `gett`, expected one of: `get`, `post`, `put`, `patch`, `delete`, `multipart`",
                 "`#[put]` requires a path template, e.g. `#[put(\"/things\")]`",
+                "duplicate `#[multipart]`",
+                "duplicate `#[multipart]`",
             ]
+        );
+        let mut errors = Errors::default();
+        assert!(method_attrs(vec![parse_quote!(#[multipart = 1])], &mut errors).multipart.is_some());
+        assert_eq!(errors.messages(), vec!["`#[multipart]` takes no arguments"]);
+    }
+
+    #[test]
+    fn part_kinds() {
+        let kind = |attr: Attribute| role_of(vec![attr]);
+        assert_eq!(kind(parse_quote!(#[part("a")])), (Some("part a Text".into()), 0, vec![]));
+        assert_eq!(kind(parse_quote!(#[part("a\"b", json)])), (Some("part a\"b Json".into()), 0, vec![]));
+        assert_eq!(kind(parse_quote!(#[part("f", file)])), (Some("part f File".into()), 0, vec![]));
+        assert_eq!(
+            kind(parse_quote!(#[part("b", bytes)])).0.unwrap(),
+            "part b Bytes { content_type: \"application/octet-stream\", file_name: None }"
+        );
+        assert_eq!(
+            kind(parse_quote!(#[part("b", bytes, file_name = "a.png", content_type = "image/png")]))
+                .0
+                .unwrap(),
+            "part b Bytes { content_type: \"image/png\", file_name: Some(\"a.png\") }"
+        );
+    }
+
+    #[test]
+    fn part_errors() {
+        let usage = "expected `#[part(\"name\")]` (text), `#[part(\"name\", json)]`, `#[part(\"name\", bytes)]` \
+                     or `#[part(\"name\", file)]`; `bytes` takes `content_type = \"...\"` and `file_name = \"...\"`, \
+                     e.g. `#[part(\"avatar\", bytes, content_type = \"image/png\", file_name = \"a.png\")]`";
+        let errors_of = |attr: Attribute| role_of(vec![attr]).2;
+        let no_name = "`#[part]` requires a part name, e.g. `#[part(\"file\")]`";
+        assert_eq!(errors_of(parse_quote!(#[part])), vec![no_name]);
+        assert_eq!(errors_of(parse_quote!(#[part()])), vec![no_name]);
+        assert_eq!(errors_of(parse_quote!(#[part(json)])), vec![no_name]);
+        assert_eq!(errors_of(parse_quote!(#[part = "a"])), vec![no_name]);
+        assert_eq!(errors_of(parse_quote!(#[part("")])), vec!["`#[part]` name must not be empty"]);
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", blob)])),
+            vec![format!("unknown part kind `blob`, {usage}")]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes, filename = "x")])),
+            vec![format!("unknown part option `filename`, {usage}")]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes, file)])),
+            vec!["`#[part]` takes one kind, `bytes` is already declared"]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes, file_name = "x", file_name = "y")])),
+            vec!["duplicate argument `file_name`"]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", json, content_type = "a/b")])),
+            vec![
+                "`content_type` and `file_name` need `bytes`: a text part has no content type, \
+                  a JSON part is always `application/json`, and a `file` part carries its own"
+            ]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes, content_type = "png")])),
+            vec!["invalid content type `png`: expected `type/subtype`, e.g. `application/pdf`"]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes, file_name = "")])),
+            vec!["`file_name` must not be empty; leave it out to send no file name"]
+        );
+        assert_eq!(
+            errors_of(parse_quote!(#[part("a", bytes(x))])),
+            vec![format!("unsupported `#[part]` argument, {usage}")]
         );
     }
 }

@@ -2,12 +2,13 @@
 //! trait.
 //!
 //! Each endpoint becomes a thin shim: build a `Call` from the method and path segments, hand it the
-//! query, header and body values, then await one of four runtime `send_*` functions. Everything
-//! that does not depend on the user's types lives in the runtime crate.
+//! query, header and body values (a `#[multipart]` method's parts through a `Multipart` form),
+//! then await the runtime's `send_decoded`. Everything that does not depend on the user's types
+//! lives in the runtime crate.
 
 use crate::ast::{self, Api, Endpoint, Role};
-use crate::attr::BodyKind;
 use crate::attr::{self, RuntimeLookup, Verb};
+use crate::attr::{BodyKind, PartKind};
 use crate::errors::Errors;
 use crate::template::{Segment, Template};
 use crate::valid;
@@ -232,6 +233,8 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     // Each statement is located at the parameter's type so a missing `Serialize` is reported
     // there. `__call` is located there too: a method call's span starts at its receiver.
     let mut statements = Vec::new();
+    // `#[part]` parameters, in order, each a statement on `__form`.
+    let mut parts = Vec::new();
     for param in &endpoint.params {
         let (Some(role), Some(ident)) = (&param.role, &param.ident) else {
             return stub(endpoint);
@@ -239,6 +242,22 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         let span = at(&param.ty);
         let call = Ident::new("__call", span);
         let body = by_reference(ident, &param.ty);
+        if let Role::Part { name, kind } = role {
+            let form = Ident::new("__form", span);
+            parts.push(match kind {
+                PartKind::Text => quote_spanned!(span=> #form.text(#name, &#ident);),
+                PartKind::Json => quote_spanned!(span=> #form.json(#name, #body);),
+                PartKind::Bytes { content_type, file_name } => {
+                    let file_name = match file_name {
+                        Some(file_name) => quote!(::core::option::Option::Some(#file_name)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    quote_spanned!(span=> #form.bytes(#name, #body, #content_type, #file_name);)
+                }
+                PartKind::File => quote_spanned!(span=> #form.file(#name, #body);),
+            });
+            continue;
+        }
         statements.push(match role {
             Role::Path { .. } => continue,
             Role::Query { name } => quote_spanned!(span=> #call.query(#name, &#ident);),
@@ -255,6 +274,14 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
             }
             Role::Form => quote_spanned!(span=> #call.form(#body);),
             Role::IdempotencyKey => quote_spanned!(span=> #call.idempotency_key(&#ident);),
+            Role::Part { .. } => continue,
+        });
+    }
+    if endpoint.multipart.is_some() {
+        statements.push(quote! {
+            let mut __form = #krate::__private::Multipart::new();
+            #(#parts)*
+            __call.multipart(__form);
         });
     }
     if let Some(ms) = endpoint.settings.timeout_ms {

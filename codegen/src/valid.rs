@@ -1,5 +1,5 @@
 //! Checks that relate several parts of an endpoint: placeholders against parameters, the number of
-//! bodies, and bodies against the HTTP method.
+//! bodies, bodies against the HTTP method, and `#[part]` parameters against `#[multipart]`.
 //!
 //! Binding placeholders here rather than leaving mismatches to rustc is what lets the user see
 //! "placeholder `{aid}` has no matching parameter; did you mean `aid2`?" instead of an error deep in
@@ -16,6 +16,7 @@ pub(crate) fn check(api: &mut Api, errors: &mut Errors) {
         let before = errors.len();
         bind_placeholders(endpoint, errors);
         check_bodies(endpoint, errors);
+        check_multipart(endpoint, errors);
         if errors.len() != before {
             endpoint.complete = false;
         }
@@ -148,6 +149,42 @@ fn check_bodies(endpoint: &Endpoint, errors: &mut Errors) {
             &extra.role_tokens,
             "at most one `#[idempotency_key]` parameter is allowed per endpoint",
         );
+    }
+}
+
+/// `#[part]` needs `#[multipart]`; `#[multipart]` needs a part, excludes `#[body]` and `#[form]`
+/// (the parts are the body), and is refused where a body is (GET) or usually ignored (DELETE).
+/// Two parts of the same name are fine: a form may repeat a field.
+fn check_multipart(endpoint: &Endpoint, errors: &mut Errors) {
+    let is_part = |param: &&crate::ast::Param| matches!(param.role, Some(Role::Part { .. }));
+    let Some(multipart) = &endpoint.multipart else {
+        for part in endpoint.params.iter().filter(is_part) {
+            errors.spanned(&part.role_tokens, "`#[part]` needs `#[multipart]` on the method");
+        }
+        return;
+    };
+    if let Some(verb @ (Verb::Get | Verb::Delete)) = endpoint.verb.as_ref().map(|v| v.verb) {
+        errors.spanned(
+            multipart,
+            format_args!("`#[multipart]` is not allowed on a {} endpoint", verb.constant()),
+        );
+    }
+    for param in &endpoint.params {
+        let name = match param.role {
+            Some(Role::Body(_)) => "body",
+            Some(Role::Form) => "form",
+            _ => continue,
+        };
+        errors.spanned(
+            &param.role_tokens,
+            format_args!(
+                "`#[{name}]` cannot be combined with `#[multipart]`; send it as a `#[part(\"name\")]`"
+            ),
+        );
+    }
+    // A part whose attribute was malformed has no role, but was meant as one: no second error.
+    if !endpoint.params.iter().any(|param| is_part(&param) || param.malformed_part) {
+        errors.spanned(multipart, "`#[multipart]` needs at least one `#[part(\"name\")]` parameter");
     }
 }
 

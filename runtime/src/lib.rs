@@ -42,6 +42,7 @@ mod error;
 mod exchange;
 mod header_value;
 pub mod middleware;
+mod multipart;
 mod operation;
 mod options;
 mod params;
@@ -90,6 +91,7 @@ pub use http;
 /// # Ok::<(), Error>(())
 /// ```
 pub use http_api_client_macros::api;
+pub use multipart::FilePart;
 pub use operation::Operation;
 pub use options::CallOptions;
 pub use response::ApiResponse;
@@ -119,6 +121,7 @@ macro_rules! __if_blocking {
 pub mod __private {
     pub use crate::call::Call;
     pub use crate::error::Untyped;
+    pub use crate::multipart::Multipart;
     pub use crate::operation::Operation;
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;

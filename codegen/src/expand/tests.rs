@@ -211,7 +211,7 @@ fn errors_still_emit_trait_client_and_stub() {
             "endpoint methods must not have a body",
             "endpoint methods must take `&self`",
             "unsupported parameter pattern, expected an identifier",
-            "unknown attribute `bogus`, expected one of: `path`, `query`, `header`, `body`, `form`, `idempotency_key`",
+            "unknown attribute `bogus`, expected one of: `path`, `query`, `header`, `body`, `form`, `part`, `idempotency_key`",
             "unsupported return type, expected `Result<T, E>`",
             "only `async fn` endpoint methods are allowed in an `#[api]` trait",
             "placeholder `{id}` has no matching parameter",
@@ -308,7 +308,7 @@ fn method_shape_errors() {
             "endpoint methods cannot be `extern`",
             "endpoint methods must be `async fn`",
             "`impl Trait` parameters are not supported, use a concrete type",
-            "unknown attribute `got`, expected one of: `get`, `post`, `put`, `patch`, `delete`",
+            "unknown attribute `got`, expected one of: `get`, `post`, `put`, `patch`, `delete`, `multipart`",
             "missing http method attribute, expected one of: `get`, `post`, `put`, `patch`, `delete`",
             "unsupported parameter pattern, expected an identifier",
         ]
@@ -533,4 +533,73 @@ fn invisible_groups_around_types_are_transparent() {
     assert!(output.contains("Returns :: < ApiResponse < Thing > > :: new ()"), "{output}");
     assert!(output.contains("__call . json (thing) ;"));
     assert!(output.contains("Returns :: < () > :: new ()"), "{output}");
+}
+
+#[test]
+fn expands_a_multipart_method() {
+    let output = expand_ok(
+        quote!(),
+        quote! {
+            pub trait Uploads {
+                /// Uploads an avatar with its metadata.
+                #[post("/users/{id}/avatar")]
+                #[multipart]
+                async fn avatar(
+                    &self,
+                    id: u64,
+                    #[part("title")] title: Option<&str>,
+                    #[part("meta", json)] meta: &Meta,
+                    #[part("thumb", bytes, content_type = "image/png", file_name = "t.png")] thumb: Vec<u8>,
+                    #[part("raw", bytes)] raw: &[u8],
+                    #[part("file", file)] file: FilePart,
+                    #[part("file", file)] again: &FilePart,
+                    #[header("X-Request-Id")] rid: &str,
+                ) -> Result<(), Error>;
+            }
+        },
+    );
+    assert_snapshot("multipart", &output);
+}
+
+#[test]
+fn multipart_errors() {
+    assert_eq!(
+        errors_of(quote! {
+            trait T {
+                #[post("/a")]
+                async fn no_multipart(&self, #[part("a")] a: u8) -> Result<(), E>;
+                #[post("/a")]
+                #[multipart]
+                async fn with_body(&self, #[part("a")] a: u8, #[body] b: &B) -> Result<(), E>;
+                #[post("/a")]
+                #[multipart]
+                async fn with_form(&self, #[form] f: &B, #[part("a")] a: u8) -> Result<(), E>;
+                #[put("/a")]
+                #[multipart]
+                async fn no_part(&self, #[query] q: u8) -> Result<(), E>;
+                #[multipart]
+                #[get("/a")]
+                async fn on_get(&self, #[part("a")] a: u8) -> Result<(), E>;
+                #[delete("/a")]
+                #[multipart]
+                async fn on_delete(&self, #[part("a")] a: u8) -> Result<(), E>;
+                #[patch("/a")]
+                #[multipart]
+                async fn repeated(&self, #[part("a")] a: u8, #[part("a", json)] b: &B) -> Result<(), E>;
+                #[post("/a")]
+                #[multipart]
+                async fn malformed_only(&self, #[part("")] a: u8) -> Result<(), E>;
+            }
+        }),
+        vec![
+            // Parsing errors come first, then the checks across parameters.
+            "`#[part]` name must not be empty",
+            "`#[part]` needs `#[multipart]` on the method",
+            "`#[body]` cannot be combined with `#[multipart]`; send it as a `#[part(\"name\")]`",
+            "`#[form]` cannot be combined with `#[multipart]`; send it as a `#[part(\"name\")]`",
+            "`#[multipart]` needs at least one `#[part(\"name\")]` parameter",
+            "`#[multipart]` is not allowed on a GET endpoint",
+            "`#[multipart]` is not allowed on a DELETE endpoint",
+        ]
+    );
 }

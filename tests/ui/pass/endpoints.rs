@@ -67,6 +67,21 @@ pub trait Billing {
     #[delete("/things/{id}")]
     async fn delete(&self, id: u64, #[form] form: TokenForm) -> Result<(), Error>;
 
+    /// A multipart form: every part kind, owned and borrowed, and a repeated name.
+    #[post("/things/{id}/files")]
+    #[multipart]
+    async fn upload(
+        &self,
+        id: u64,
+        #[part("title")] title: Option<&str>,
+        #[part("count")] count: u32,
+        #[part("thing", json)] thing: &Thing,
+        #[part("raw", bytes, content_type = "image/png", file_name = "a.png")] raw: Vec<u8>,
+        #[part("raw", bytes)] more: &[u8],
+        #[part("file", file)] file: dintero_auth::FilePart,
+        #[part("file", file)] again: &dintero_auth::FilePart,
+    ) -> Result<(), Error>;
+
     /// The root path, arbitrary JSON.
     #[get("/")]
     async fn root(&self) -> Result<serde_json::Value, Error>;
