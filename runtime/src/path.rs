@@ -5,6 +5,7 @@
 //! single byte (it drops tab, CR and LF, and resolves `.`/`..`), the call is refused, so a value
 //! can never silently name another resource.
 
+use std::cell::RefCell;
 use std::fmt::{self, Write as _};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -26,19 +27,35 @@ pub enum Segment<'a> {
 /// end the segment early.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+thread_local! {
+    /// The path being encoded, reused call after call: the URL copies it, so a buffer of its own
+    /// per call would be one more allocation.
+    static SCRATCH: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
 /// `base` with `path` appended. A value that is empty, `.` or `..` is refused: no encoding
 /// keeps it one segment.
 pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> {
-    let mut encoded = String::with_capacity(base.path().len() + 64);
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut encoded) => {
+            encoded.clear();
+            join_into(&mut encoded, base, path)
+        }
+        // A `Display` that itself builds a call while being formatted: a buffer of its own.
+        Err(_) => join_into(&mut String::new(), base, path),
+    })
+}
+
+fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> {
     encoded.push_str(base.path().trim_end_matches('/'));
     for segment in path {
         encoded.push('/');
         let start = encoded.len();
         match segment {
-            Segment::Literal(literal) => push_encoded(&mut encoded, literal),
+            Segment::Literal(literal) => push_encoded(encoded, literal),
             Segment::Param(name, display) => {
                 // Encoded as it is formatted: no copy of the value is kept.
-                if write!(SegmentWriter(&mut encoded), "{display}").is_err() {
+                if write!(SegmentWriter(encoded), "{display}").is_err() {
                     return Err(Error::invalid_input(format!(
                         "path parameter `{name}` could not be formatted"
                     )));
@@ -53,8 +70,8 @@ pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> 
         }
     }
     let mut url = base.clone();
-    url.set_path(&encoded);
-    if url.path() != encoded {
+    url.set_path(encoded);
+    if url.path() != encoded.as_str() {
         return Err(Error::invalid_input("the path would be changed by URL normalisation"));
     }
     Ok(url)

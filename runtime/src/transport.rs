@@ -42,25 +42,40 @@ impl RequestParts {
 
     /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
     pub(crate) fn try_clone(&self) -> Option<Self> {
+        let copy = self.copy_without_url()?;
+        Some(copy.with_url(self.url.clone(), self.timeout))
+    }
+
+    /// Everything but the URL, for another attempt; `None` when the body is a stream.
+    fn copy_without_url(&self) -> Option<WithoutUrl> {
         let body = match &self.body {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
             None => None,
         };
-        Some(Self {
-            method: self.method.clone(),
-            url: self.url.clone(),
-            headers: self.headers.clone(),
-            auth: self.auth.clone(),
-            body,
-            timeout: self.timeout,
-            stream_response: self.stream_response,
-        })
+        let (method, headers, auth) = (self.method.clone(), self.headers.clone(), self.auth.clone());
+        Some(WithoutUrl { method, headers, auth, body, stream_response: self.stream_response })
     }
 
     /// The request for the last attempt, using up the parts.
     fn into_request(self, client_timeout: Duration) -> reqwest::Request {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         assemble(self.method, self.url, self.headers, &self.auth, body, self.timeout, client_timeout)
+    }
+}
+
+/// A request's parts but its URL: what another attempt keeps when the first one takes the URL.
+struct WithoutUrl {
+    method: Method,
+    headers: HeaderMap,
+    auth: Option<HeaderValue>,
+    body: Option<(Option<HeaderValue>, ByteStream)>,
+    stream_response: bool,
+}
+
+impl WithoutUrl {
+    fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
+        let Self { method, headers, auth, body, stream_response } = self;
+        RequestParts { method, url, headers, auth, body, timeout, stream_response }
     }
 }
 
@@ -112,6 +127,9 @@ fn assemble(
 /// doubling pause, while the call's time lasts. Anything after the connect is never repeated:
 /// the server may have acted. A streamed body is sent by one attempt only, connect or not:
 /// the transport has used it up by the time a connect fails.
+///
+/// The first attempt takes the URL rather than a copy: a connect error hands it back, so a call
+/// whose connect works (nearly all) copies nothing for a retry that does not happen.
 pub(crate) async fn send_with_connect_retries(
     shared: &Shared,
     operation: &Operation,
@@ -121,27 +139,28 @@ pub(crate) async fn send_with_connect_retries(
     let started = tokio::time::Instant::now();
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
-    for attempt in 0..shared.connect_retries {
-        let Some(copy) = parts.try_clone() else { break };
-        match execute(shared, copy.into_request(shared.timeout), parts.timeout, connect_by).await {
-            Ok(response) => return Ok(response),
-            Err(e) if e.is_connect() => {
-                tracing::Span::current().record("http.request.resend_count", attempt + 1);
-                let pause = backoff(shared.connect_backoff, attempt);
-                if tokio::time::Instant::now() + pause >= connect_by {
-                    return Err(classify(e, parts.timeout, shared.connect_timeout));
-                }
-                tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
-                tokio::time::sleep(pause).await;
-                // The call's timeout covers every attempt: the next one gets what is left.
-                parts.timeout = deadline.saturating_duration_since(tokio::time::Instant::now());
-            }
-            Err(e) => return Err(classify(e, parts.timeout, shared.connect_timeout)),
-        }
+    let mut attempt = 0;
+    loop {
+        let timeout = parts.timeout;
+        let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
+        let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
+        let (error, retry) = match (result, retry) {
+            (Ok(response), _) => return Ok(response),
+            (Err(error), Some(retry)) if error.is_connect() => (error, retry),
+            (Err(error), _) => return Err(classify(error, timeout, shared.connect_timeout)),
+        };
+        let pause = backoff(shared.connect_backoff, attempt);
+        let url = error.url().cloned();
+        let (Some(url), true) = (url, tokio::time::Instant::now() + pause < connect_by) else {
+            return Err(classify(error, timeout, shared.connect_timeout));
+        };
+        tracing::Span::current().record("http.request.resend_count", attempt + 1);
+        tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
+        tokio::time::sleep(pause).await;
+        // The call's timeout covers every attempt: the next one gets what is left.
+        parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
+        attempt += 1;
     }
-    let timeout = parts.timeout;
-    let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
-    result.map_err(|e| classify(e, timeout, shared.connect_timeout))
 }
 
 /// How much longer than the connect timeout an attempt's time must be for the connect to end

@@ -45,6 +45,39 @@ async fn connection_refused_retries_with_backoff_then_fails_and_sends_nothing() 
     assert!(started.elapsed() < Duration::from_millis(200), "no retry means no backoff");
 }
 
+// Row 1, the retry that works: the request a connect retry sends is the one the first attempt
+// would have sent, URL, headers and body.
+#[tokio::test]
+async fn a_connect_retry_sends_the_whole_request_once_the_server_is_up() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let listener = tokio::net::TcpListener::bind(addr).await.expect("the port is still free");
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !seen.ends_with(b"\"}") {
+            let n = stream.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the request ended early");
+            seen.extend_from_slice(&buf[..n]);
+        }
+        stream.write_all(&ok()).await.unwrap();
+        String::from_utf8(seen).unwrap()
+    });
+    let client = Client::builder()
+        .base_url(format!("http://{addr}/v1"))
+        .bearer_token("jwt")
+        .connect_retries(6, Duration::from_millis(15))
+        .build()
+        .unwrap();
+    challenge(&client).await.expect("a later connect attempt reaches the server");
+    let request = server.await.unwrap();
+    assert!(request.starts_with("POST /v1/accounts/P00000000/auth/mfa/challenge HTTP/1.1\r\n"), "{request}");
+    assert!(request.contains("authorization: Bearer jwt\r\n"), "{request}");
+    assert!(request.ends_with(r#"{"challenge_type":"oob","oob_channel":"sms","mfa_token":"mfa"}"#), "{request}");
+}
+
 // Row 2.
 #[tokio::test]
 async fn a_pooled_connection_closed_by_the_server_is_replaced_transparently() {
