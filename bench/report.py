@@ -636,9 +636,10 @@ def render():
     w(f"2. **{LABELS['careful']}** — what a careful engineer writes without the macro: the same reqwest build "
       "(rustls, same timeouts, no redirects, same `Accept` default header and `User-Agent`); the "
       "`Authorization` `HeaderValue` built once and marked sensitive; the base `Url` parsed once, and per "
-      "call a copy of it given the path in one `set_path` (base path, account id, rest, in one pre-sized "
-      "`String`; an account id with anything but unreserved characters would go through `url`'s segment "
-      "encoding instead); `serde_json::to_vec` for the body with a static "
+      "call a copy of it with the segments pushed (`path_segments_mut`, which percent-encodes the account "
+      "id). Setting the path instead with one `set_path` from a pre-sized `String` measured about 260 "
+      "instructions cheaper but one allocation dearer per call (78,453 instructions and 55 allocations at "
+      "f11899a): the segments are the careful choice for allocations, and the two differ by 0.3 %; `serde_json::to_vec` for the body with a static "
       "`Content-Type`; a status check; `bytes()` and `serde_json::from_slice`. All ratios are against this one.")
     w(f"3. **{LABELS['naive']}** — reqwest as usually written: the same reqwest build, a pre-parsed `Url` "
       "with the segments pushed, `bearer_auth` (formats the header every call), `.json(&body)`, `.send()`, "
