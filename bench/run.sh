@@ -4,6 +4,10 @@
 #   bench/run.sh                   measure (a few minutes on 2 cores), then write the report
 #   bench/run.sh --clean-builds    also time clean builds (bench/clean-builds.sh, about 2 minutes)
 #   bench/run.sh --report-only     rewrite BENCHMARKS.md from bench/results/*.json
+#   bench/run.sh --no-expand       skip the expansion measurement (keeps its last results)
+#
+# On a shared machine run it as `nice bench/run.sh`. BENCH_RUNS (default 3) sets how many times
+# each callgrind length, wall run and concurrent run is repeated.
 #
 # Needs the Rust toolchain, valgrind, rustfmt and python3 (standard library only). Builds go to
 # $CARGO_TARGET_DIR if set, else target/. Raw results are kept in bench/results/.
@@ -14,10 +18,13 @@ mkdir -p "$results"
 
 clean_builds=false
 measure=true
+expand_too=true
+runs=${BENCH_RUNS:-3}
 for arg in "$@"; do
     case "$arg" in
         --clean-builds) clean_builds=true ;;
         --report-only) measure=false ;;
+        --no-expand) expand_too=false ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -33,19 +40,23 @@ for line in sys.stdin:
         print(msg["target"]["name"], msg["executable"])')
     per_call=$(awk '$1 == "per_call" {print $2}' <<<"$executables")
     expand=$(awk '$1 == "expand" {print $2}' <<<"$executables")
+    future_size=$(awk '$1 == "future_size" {print $2}' <<<"$executables")
 
     echo "== machine"
     python3 bench/report.py machine > "$results/machine.json"
 
-    echo "== the three clients, and the generated client's variants, send the identical request"
+    echo "== the four clients, and the generated client's variants, send the identical request"
     "$per_call" verify > "$results/verify.json"
 
-    echo "== instructions per call (callgrind, 2000 and 4000 calls per client and variant, 3 runs each)"
+    echo "== future size of each endpoint's call"
+    "$future_size" > "$results/future-size.json"
+
+    echo "== instructions per call (callgrind, 2000 and 4000 calls per client and variant, $runs runs each)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     variants="middleware-0 middleware-1 middleware-3 tracing-off tracing-on"
-    for run in 1 2 3; do
-        for client in generated reqwest hyper $variants; do
+    for run in $(seq "$runs"); do
+        for client in generated careful naive hyper $variants; do
             for calls in 2000 4000; do
                 valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.$run.out" \
                     "$per_call" calls "$client" "$calls" 2>/dev/null
@@ -55,7 +66,7 @@ for line in sys.stdin:
             done
         done
     done
-    python3 bench/report.py instructions "$work" 2000 4000 3 > "$results/instructions.json"
+    python3 bench/report.py instructions "$work" 2000 4000 "$runs" > "$results/instructions.json"
 
     echo "== allocations per call"
     "$per_call" allocs 2000 > "$work/allocs.json"
@@ -64,14 +75,24 @@ for line in sys.stdin:
     "$per_call" allocs 2000 tracing-on > "$work/allocs-tracing.json"
     python3 bench/report.py merge-allocs "$work"/allocs{,-variants,-tracing}.json > "$results/allocs.json"
 
-    echo "== wall time, 600 interleaved rounds of 50 calls per client, and the A/A control; 3 times each"
-    for run in 1 2 3; do
+    echo "== wall time, 600 interleaved rounds of 50 calls per client, and the A/A control; $runs times each"
+    for run in $(seq "$runs"); do
         "$per_call" wall 600 50 > "$work/wall.$run.json"
         "$per_call" wall 600 50 control > "$work/wall-control.$run.json"
     done
-    python3 bench/report.py merge-wall "$work"/wall.{1,2,3}.json > "$results/wall.json"
-    python3 bench/report.py merge-wall "$work"/wall-control.{1,2,3}.json > "$results/wall-control.json"
+    python3 bench/report.py merge-wall "$work"/wall.[0-9]*.json > "$results/wall.json"
+    python3 bench/report.py merge-wall "$work"/wall-control.[0-9]*.json > "$results/wall-control.json"
 
+    echo "== concurrent throughput, 64 tasks × 20 calls on 2 workers, 200 rounds, and the A/A control; $runs times each"
+    for run in $(seq "$runs"); do
+        "$per_call" concurrent 200 20 > "$work/concurrent.$run.json"
+        "$per_call" concurrent 200 20 control > "$work/concurrent-control.$run.json"
+    done
+    python3 bench/report.py merge-concurrent "$work"/concurrent.[0-9]*.json > "$results/concurrent.json"
+    python3 bench/report.py merge-concurrent "$work"/concurrent-control.[0-9]*.json > "$results/concurrent-control.json"
+fi
+
+if $measure && $expand_too; then
     echo "== expansion time and size, N = 1, 10, 100, 500"
     "$expand" 1 10 100 500 > "$results/expand.json"
     for n in 1 10 100 500; do
