@@ -179,7 +179,10 @@ impl<'c> Call<'c> {
     /// endpoint's declared ok type, see the `returns` module).
     #[inline]
     pub async fn send_decoded<D: Decode>(self, decoder: D) -> Result<D::Output, Error> {
-        decoder.decode(self.send(D::STREAMED).await?)
+        // Boxed: the exchange's state (reqwest's request future, the span, retries) is several
+        // kilobytes, which every caller's future would otherwise carry and move. One allocation,
+        // paid for by the ones the transport saves (see `transport.rs` and `path.rs`).
+        decoder.decode(Box::pin(self.send(D::STREAMED)).await?)
     }
 
     /// The one place a request goes out. Returns a 2xx answer (its body unread with
@@ -326,3 +329,4 @@ fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
         }
     }
 }
+
