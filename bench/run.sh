@@ -106,5 +106,10 @@ if $clean_builds; then
     bench/clean-builds.sh > "$results/clean-builds.json"
 fi
 
+if $measure; then
+    echo "== blocking client per call, and the 100 MiB streams"
+    bench/blocking-and-streams.sh > /dev/null
+fi
+
 python3 bench/report.py render
 echo "== wrote BENCHMARKS.md and bench/plots/"
