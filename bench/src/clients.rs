@@ -72,13 +72,16 @@ pub enum Which {
     /// The generated client with [`InfoSubscriber`] installed as the global default: it must be
     /// the last client a process builds, since every later one would see the subscriber too.
     TracingOn,
+    /// The generated client on the hyper transport (`Transport::Hyper`) instead of reqwest.
+    HyperTransport,
 }
 
 impl Which {
     /// The four clients compared.
     pub const ALL: [Which; 4] = [Which::Generated, Which::Careful, Which::Naive, Which::RawHyper];
     /// The generated client's variants, each compared with [`Which::Generated`]; tracing on last.
-    pub const VARIANTS: [Which; 5] = [
+    pub const VARIANTS: [Which; 6] = [
+        Which::HyperTransport,
         Which::Middlewares(0),
         Which::Middlewares(1),
         Which::Middlewares(3),
@@ -99,6 +102,7 @@ impl Which {
             Which::Middlewares(_) => "middleware-n",
             Which::TracingOff => "tracing-off",
             Which::TracingOn => "tracing-on",
+            Which::HyperTransport => "hyper-transport",
         }
     }
 
@@ -127,6 +131,7 @@ impl AnyClient {
         match which {
             Which::Generated | Which::TracingOff => AnyClient::Generated(Generated::new(&server.base_url())),
             Which::Middlewares(n) => AnyClient::Generated(Generated::with_middlewares(&server.base_url(), n)),
+            Which::HyperTransport => AnyClient::Generated(Generated::on_hyper(&server.base_url())),
             Which::TracingOn => {
                 tracing::subscriber::set_global_default(InfoSubscriber::default())
                     .expect("tracing-on is the first client to install a subscriber");
@@ -158,6 +163,13 @@ impl Generated {
     pub fn new(base_url: &str) -> Generated {
         let client =
             dintero_auth::builder().base_url(base_url).bearer_token(JWT).build().expect("valid settings");
+        Generated { api: client.challenge_api() }
+    }
+
+    /// The same on the hyper transport.
+    pub fn on_hyper(base_url: &str) -> Generated {
+        let builder = dintero_auth::builder().base_url(base_url).bearer_token(JWT);
+        let client = builder.transport(dintero_auth::Transport::Hyper).build().expect("valid settings");
         Generated { api: client.challenge_api() }
     }
 

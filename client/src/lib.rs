@@ -37,7 +37,7 @@ pub use error::Error;
 pub use http_api_client::blocking;
 pub use http_api_client::{
     api, http, middleware, retry, ApiResponse, ByteStream, Bytes, CallOptions, Client, ClientBuilder,
-    ErrorKind, FilePart, Operation, RetryPolicy, Secret, TokenProvider, DEFAULT_CHUNK_TIMEOUT,
+    ErrorKind, FilePart, Operation, RetryPolicy, Secret, TokenProvider, Transport, DEFAULT_CHUNK_TIMEOUT,
     DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_RETRY_AFTER,
     MAX_TIMEOUT,

@@ -329,4 +329,3 @@ fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
         }
     }
 }
-

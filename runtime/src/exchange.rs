@@ -107,9 +107,9 @@ async fn attempt(
     operation: &'static Operation,
     parts: RequestParts,
 ) -> Result<Response, Error> {
-    let (timeout, stream) = (parts.timeout, parts.stream_response.then_some(shared.chunk_timeout));
+    let stream = parts.stream_response.then_some(shared.chunk_timeout);
     let response = send_with_connect_retries(shared, operation, parts).await?;
-    read_response(response, shared.max_response_bytes, timeout, stream).await
+    read_response(response, shared.max_response_bytes, stream).await
 }
 
 /// `Some(wait)` when `outcome` may be re-sent: the server's `Retry-After`, or `None` for the

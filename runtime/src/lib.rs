@@ -41,6 +41,8 @@ mod credentials;
 mod error;
 mod exchange;
 mod header_value;
+#[cfg(feature = "hyper-transport")]
+mod hyper_transport;
 pub mod middleware;
 mod multipart;
 mod operation;
@@ -56,12 +58,13 @@ mod secret;
 mod shared;
 mod stream;
 mod transport;
+mod wire;
 
 /// The raw body type of `-> Result<Bytes, E>` endpoints (and of `#[body(bytes)]` parameters).
 pub use bytes::Bytes;
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_CHUNK_TIMEOUT, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
+    ClientBuilder, Transport, DEFAULT_CHUNK_TIMEOUT, DEFAULT_CONNECT_BACKOFF, DEFAULT_CONNECT_RETRIES,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_POOL_IDLE_TIMEOUT, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, MAX_CONNECT_BACKOFF, MAX_CONNECT_RETRIES, MAX_TIMEOUT,
 };

@@ -45,6 +45,20 @@ impl ProxyChoice {
     }
 }
 
+impl ProxyChoice {
+    /// Whether a request to `target` would go through a proxy (`NO_PROXY` aside, so when in doubt
+    /// this says yes).
+    #[cfg(feature = "hyper-transport")]
+    pub(crate) fn applies_to(&self, target: &Url) -> bool {
+        match self {
+            Self::Direct => false,
+            Self::Explicit(_) => !is_loopback(target),
+            Self::Environment => https_proxy_from(|name| std::env::var(name).ok())
+                .is_some_and(|proxy| environment_proxy_for(target, &proxy).is_some()),
+        }
+    }
+}
+
 /// The first usable proxy URL of `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy`. A value
 /// that is not an http(s) URL (a SOCKS proxy, a typo) is skipped, as if unset.
 fn https_proxy_from(lookup: impl Fn(&str) -> Option<String>) -> Option<Url> {

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Error;
 use crate::middleware::Response;
 use crate::stream::ByteStream;
-use crate::transport::classify;
+use crate::wire::Wire;
 
 /// Status, headers and decoded body of a successful call: what the C# client calls
 /// `WithHttpInfo`. Declare an endpoint as returning `Result<ApiResponse<T>, Error>` to get it.
@@ -49,44 +49,34 @@ impl<T> ApiResponse<T> {
 /// matter more than the body, so an oversized one is cut rather than turned into `TooLarge`.
 /// With `stream`, a 2xx body is left unread for the caller, as a [`ByteStream`].
 pub(crate) async fn read_response(
-    mut response: reqwest::Response,
+    mut response: Wire,
     limit: usize,
-    timeout: Duration,
     stream: Option<Duration>,
 ) -> Result<Response, Error> {
     let status = response.status();
-    // Taken, not cloned: nothing reads the response's header map after this point (the size
-    // cap uses the body's length hint).
-    let headers = std::mem::take(response.headers_mut());
+    let headers = response.take_headers();
     if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
-        let stream = ByteStream::download(response, timeout, chunk_timeout);
+        let stream = ByteStream::download(status, response.into_chunks(), chunk_timeout);
         return Ok(Response { status, headers, body: Bytes::new(), stream: Some(stream), complete: true });
     }
     let (body, complete) = if status.is_success() {
-        (read_body(response, limit, timeout).await?, true)
+        (read_body(response, limit).await?, true)
     } else if status.is_redirection() {
         (Bytes::new(), true)
     } else {
-        read_body_prefix(response, limit, timeout).await?
+        read_body_prefix(response, limit).await?
     };
     Ok(Response { status, headers, body, stream: None, complete })
 }
 
 /// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.
 /// Nothing is read when `Content-Length` already says the body is larger.
-async fn read_body_prefix(
-    mut response: reqwest::Response,
-    limit: usize,
-    timeout: Duration,
-) -> Result<(Bytes, bool), Error> {
-    let status = response.status();
+async fn read_body_prefix(mut response: Wire, limit: usize) -> Result<(Bytes, bool), Error> {
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Ok((Bytes::new(), false));
     }
     let mut body = BytesMut::new();
-    while let Some(chunk) =
-        response.chunk().await.map_err(|e| classify(e, timeout, timeout).at_status(status))?
-    {
+    while let Some(chunk) = response.chunk().await? {
         let room = limit - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
@@ -100,19 +90,18 @@ async fn read_body_prefix(
 /// Reads the whole body, failing as soon as it is known to exceed `limit` bytes: from
 /// `Content-Length` before reading anything, else while reading. The common one-chunk body is
 /// returned without a copy.
-async fn read_body(mut response: reqwest::Response, limit: usize, timeout: Duration) -> Result<Bytes, Error> {
+async fn read_body(mut response: Wire, limit: usize) -> Result<Bytes, Error> {
     let status = response.status();
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(Error::too_large(status, limit));
     }
-    let read_error = |e: reqwest::Error| classify(e, timeout, timeout).at_status(status);
-    let Some(first) = response.chunk().await.map_err(read_error)? else {
+    let Some(first) = response.chunk().await? else {
         return Ok(Bytes::new());
     };
     if first.len() > limit {
         return Err(Error::too_large(status, limit));
     }
-    let Some(second) = response.chunk().await.map_err(read_error)? else {
+    let Some(second) = response.chunk().await? else {
         return Ok(first);
     };
     let mut body = BytesMut::with_capacity(first.len() + second.len());
@@ -123,7 +112,7 @@ async fn read_body(mut response: reqwest::Response, limit: usize, timeout: Durat
             return Err(Error::too_large(status, limit));
         }
         body.extend_from_slice(&chunk);
-        next = response.chunk().await.map_err(read_error)?;
+        next = response.chunk().await?;
     }
     Ok(body.freeze())
 }

@@ -15,7 +15,7 @@ use tokio::io::AsyncRead;
 use tokio::time::{Instant, Sleep};
 
 use crate::error::Error;
-use crate::transport::classify;
+use crate::wire::Chunks;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 type BoxStream<T> = Pin<Box<dyn Stream<Item = T> + Send>>;
@@ -52,10 +52,8 @@ enum Source {
 }
 
 struct Download {
-    body: BoxStream<reqwest::Result<Bytes>>,
+    body: Chunks,
     status: StatusCode,
-    /// The call's timeout, for the error's wording.
-    timeout: Duration,
     chunk_timeout: Duration,
     idle: Pin<Box<Sleep>>,
 }
@@ -87,11 +85,9 @@ impl ByteStream {
     }
 
     /// A response body to hand to the caller unread.
-    pub(crate) fn download(response: reqwest::Response, timeout: Duration, chunk_timeout: Duration) -> Self {
-        let status = response.status();
+    pub(crate) fn download(status: StatusCode, body: Chunks, chunk_timeout: Duration) -> Self {
         let idle = Box::pin(tokio::time::sleep(chunk_timeout));
-        let body = Box::pin(response.bytes_stream());
-        Self { source: Source::Response(Box::new(Download { body, status, timeout, chunk_timeout, idle })) }
+        Self { source: Source::Response(Box::new(Download { body, status, chunk_timeout, idle })) }
     }
 
     /// The bytes, when they are in memory (and so can be sent more than once).
@@ -137,9 +133,7 @@ impl Download {
                 self.idle.as_mut().reset(Instant::now() + self.chunk_timeout);
                 Poll::Ready(Some(Ok(chunk)))
             }
-            Poll::Ready(Some(Err(e))) => {
-                Poll::Ready(Some(Err(classify(e, self.timeout, self.timeout).at_status(self.status))))
-            }
+            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
             Poll::Ready(None) => Poll::Ready(None),
             Poll::Pending => match self.idle.as_mut().poll(cx) {
                 Poll::Ready(()) => {
@@ -205,7 +199,7 @@ where
 /// Marks an error as coming from the body being uploaded, so that the transport's error says so
 /// rather than blaming the connection.
 #[derive(Debug)]
-pub(crate) struct UploadFailed(Error);
+pub(crate) struct UploadFailed(pub(crate) Error);
 
 impl fmt::Display for UploadFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

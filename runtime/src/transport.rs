@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::operation::Operation;
 use crate::shared::Shared;
 use crate::stream::{is_upload_failure, ByteStream};
+use crate::wire::Wire;
 
 /// What one attempt needs; kept so a failed connect can be tried again.
 ///
@@ -47,7 +48,7 @@ impl RequestParts {
     }
 
     /// Everything but the URL, for another attempt; `None` when the body is a stream.
-    fn copy_without_url(&self) -> Option<WithoutUrl> {
+    pub(crate) fn copy_without_url(&self) -> Option<WithoutUrl> {
         let body = match &self.body {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
             None => None,
@@ -64,7 +65,7 @@ impl RequestParts {
 }
 
 /// A request's parts but its URL: what another attempt keeps when the first one takes the URL.
-struct WithoutUrl {
+pub(crate) struct WithoutUrl {
     method: Method,
     headers: HeaderMap,
     auth: Option<HeaderValue>,
@@ -73,7 +74,7 @@ struct WithoutUrl {
 }
 
 impl WithoutUrl {
-    fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
+    pub(crate) fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
         let Self { method, headers, auth, body, stream_response } = self;
         RequestParts { method, url, headers, auth, body, timeout, stream_response }
     }
@@ -88,32 +89,12 @@ fn assemble(
     timeout: Duration,
     client_timeout: Duration,
 ) -> reqwest::Request {
-    // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
-    // wins over the client's token and the body's content type.
-    if let Some(auth) = auth {
-        if !headers.contains_key(AUTHORIZATION) {
-            headers.insert(AUTHORIZATION, auth.clone());
-        }
-    }
+    let shape = body
+        .as_ref()
+        .map(|(content_type, body)| (content_type.clone(), body.as_bytes().is_some_and(<[u8]>::is_empty)));
+    finish_headers(&mut headers, &method, auth, shape);
     let mut request = reqwest::Request::new(method, url);
-    match body {
-        Some((content_type, body)) => {
-            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
-                headers.insert(CONTENT_TYPE, content_type);
-            }
-            // An empty body has no length of its own on the wire: say so, as for no body at all.
-            if body.as_bytes().is_some_and(<[u8]>::is_empty) {
-                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-            }
-            *request.body_mut() = Some(body);
-        }
-        // RFC 9110 §8.6: a request whose method defines a body says it has none, else some
-        // servers and proxies answer 411 Length Required.
-        None if expects_body(request.method()) => {
-            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-        }
-        None => {}
-    }
+    *request.body_mut() = body.map(|(_, body)| body);
     *request.headers_mut() = headers;
     // The reqwest client applies `client_timeout` to every request already; setting the same
     // value on the request too would only cost an extensions map per call.
@@ -121,6 +102,40 @@ fn assemble(
         *request.timeout_mut() = Some(timeout);
     }
     request
+}
+
+/// The headers every transport adds to the caller's: the client's token, the body's content type
+/// (`body`: that type, and whether the body is known to be empty) and the length of an empty body.
+pub(crate) fn finish_headers(
+    headers: &mut HeaderMap,
+    method: &Method,
+    auth: &Option<HeaderValue>,
+    body: Option<(Option<HeaderValue>, bool)>,
+) {
+    // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
+    // wins over the client's token and the body's content type.
+    if let Some(auth) = auth {
+        if !headers.contains_key(AUTHORIZATION) {
+            headers.insert(AUTHORIZATION, auth.clone());
+        }
+    }
+    match body {
+        Some((content_type, empty)) => {
+            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
+                headers.insert(CONTENT_TYPE, content_type);
+            }
+            // An empty body has no length of its own on the wire: say so, as for no body at all.
+            if empty {
+                headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+            }
+        }
+        // RFC 9110 §8.6: a request whose method defines a body says it has none, else some
+        // servers and proxies answer 411 Length Required.
+        None if expects_body(method) => {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
+        }
+        None => {}
+    }
 }
 
 /// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
@@ -134,25 +149,23 @@ pub(crate) async fn send_with_connect_retries(
     shared: &Shared,
     operation: &Operation,
     mut parts: RequestParts,
-) -> Result<reqwest::Response, Error> {
+) -> Result<Wire, Error> {
     tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
     let started = tokio::time::Instant::now();
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     let mut attempt = 0;
     loop {
-        let timeout = parts.timeout;
         let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-        let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
-        let (error, retry) = match (result, retry) {
-            (Ok(response), _) => return Ok(response),
-            (Err(error), Some(retry)) if error.is_connect() => (error, retry),
-            (Err(error), _) => return Err(classify(error, timeout, shared.connect_timeout)),
+        let failure = match send_once(shared, parts, connect_by).await {
+            Ok(answer) => return Ok(answer),
+            Err(failure) => failure,
         };
         let pause = backoff(shared.connect_backoff, attempt);
-        let url = error.url().cloned();
-        let (Some(url), true) = (url, tokio::time::Instant::now() + pause < connect_by) else {
-            return Err(classify(error, timeout, shared.connect_timeout));
+        let (Some(retry), Some(url), true) =
+            (retry, failure.connect_url, tokio::time::Instant::now() + pause < connect_by)
+        else {
+            return Err(failure.error);
         };
         tracing::Span::current().record("http.request.resend_count", attempt + 1);
         tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
@@ -160,6 +173,33 @@ pub(crate) async fn send_with_connect_retries(
         // The call's timeout covers every attempt: the next one gets what is left.
         parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
         attempt += 1;
+    }
+}
+
+/// An attempt that failed: the call's error, and for a failed connect (nothing sent) the URL
+/// back, for another attempt.
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    pub(crate) connect_url: Option<Url>,
+}
+
+/// One attempt through the client's transport.
+async fn send_once(
+    shared: &Shared,
+    parts: RequestParts,
+    connect_by: tokio::time::Instant,
+) -> Result<Wire, Failure> {
+    #[cfg(feature = "hyper-transport")]
+    if let Some(hyper) = &shared.hyper {
+        return hyper.send_once(parts, connect_by, shared.connect_timeout).await;
+    }
+    let timeout = parts.timeout;
+    match execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await {
+        Ok(response) => Ok(Wire::Reqwest { response, timeout }),
+        Err(error) => {
+            let connect_url = error.is_connect().then(|| error.url().cloned()).flatten();
+            Err(Failure { error: classify(error, timeout, shared.connect_timeout), connect_url })
+        }
     }
 }
 

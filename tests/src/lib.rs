@@ -38,3 +38,18 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     }
     text
 }
+
+/// A client builder on the transport the run asks for: `TEST_TRANSPORT=hyper` runs a suite on the
+/// hyper transport (`.ci/run` runs the fault, hostile-response and stream suites both ways);
+/// anything else, or nothing, is the default (reqwest).
+pub fn client_builder() -> dintero_auth::ClientBuilder {
+    dintero_auth::Client::builder().transport(test_transport())
+}
+
+/// The transport [`client_builder`] uses.
+pub fn test_transport() -> dintero_auth::Transport {
+    match std::env::var("TEST_TRANSPORT").as_deref() {
+        Ok("hyper") => dintero_auth::Transport::Hyper,
+        _ => dintero_auth::Transport::Reqwest,
+    }
+}

@@ -15,7 +15,7 @@ fn ok() -> Vec<u8> {
 }
 
 fn client_for(base: &str, timeout: Duration) -> Client {
-    Client::builder().base_url(base).bearer_token("jwt").timeout(timeout).build().unwrap()
+    dintero_auth_tests::client_builder().base_url(base).bearer_token("jwt").timeout(timeout).build().unwrap()
 }
 
 async fn challenge(client: &Client) -> Result<ChallengeResponse, Error> {
@@ -28,8 +28,11 @@ async fn connection_refused_retries_with_backoff_then_fails_and_sends_nothing() 
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}/v1", listener.local_addr().unwrap());
     drop(listener);
-    let with_retries =
-        Client::builder().base_url(&base).connect_retries(3, Duration::from_millis(40)).build().unwrap();
+    let with_retries = dintero_auth_tests::client_builder()
+        .base_url(&base)
+        .connect_retries(3, Duration::from_millis(40))
+        .build()
+        .unwrap();
     let started = Instant::now();
     let err = challenge(&with_retries).await.unwrap_err();
     let took = started.elapsed();
@@ -38,8 +41,11 @@ async fn connection_refused_retries_with_backoff_then_fails_and_sends_nothing() 
     // 40 + 80 + 160 ms of backoff at least, at most +50 % jitter each: bounded.
     assert!(took >= Duration::from_millis(280) && took < Duration::from_secs(2), "{took:?}");
 
-    let without =
-        Client::builder().base_url(&base).connect_retries(0, Duration::from_millis(40)).build().unwrap();
+    let without = dintero_auth_tests::client_builder()
+        .base_url(&base)
+        .connect_retries(0, Duration::from_millis(40))
+        .build()
+        .unwrap();
     let started = Instant::now();
     assert!(challenge(&without).await.unwrap_err().is_connect());
     assert!(started.elapsed() < Duration::from_millis(200), "no retry means no backoff");
@@ -65,7 +71,7 @@ async fn a_connect_retry_sends_the_whole_request_once_the_server_is_up() {
         stream.write_all(&ok()).await.unwrap();
         String::from_utf8(seen).unwrap()
     });
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(format!("http://{addr}/v1"))
         .bearer_token("jwt")
         .connect_retries(6, Duration::from_millis(15))
@@ -75,7 +81,10 @@ async fn a_connect_retry_sends_the_whole_request_once_the_server_is_up() {
     let request = server.await.unwrap();
     assert!(request.starts_with("POST /v1/accounts/P00000000/auth/mfa/challenge HTTP/1.1\r\n"), "{request}");
     assert!(request.contains("authorization: Bearer jwt\r\n"), "{request}");
-    assert!(request.ends_with(r#"{"challenge_type":"oob","oob_channel":"sms","mfa_token":"mfa"}"#), "{request}");
+    assert!(
+        request.ends_with(r#"{"challenge_type":"oob","oob_channel":"sms","mfa_token":"mfa"}"#),
+        "{request}"
+    );
 }
 
 // Row 2.
@@ -201,7 +210,11 @@ async fn ten_mebibyte_bodies_stop_at_the_cap() {
     let chunked_free = b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n".to_vec();
     for head in [with_length, chunked_free] {
         let server = RawServer::always(Action::Stream { head, body_len: TEN_MIB }).await;
-        let client = Client::builder().base_url(server.base_url()).max_response_bytes(cap).build().unwrap();
+        let client = dintero_auth_tests::client_builder()
+            .base_url(server.base_url())
+            .max_response_bytes(cap)
+            .build()
+            .unwrap();
         let err = challenge(&client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::TooLarge, "{err:?}");
         assert_eq!(server.count(), 1);
@@ -248,7 +261,12 @@ async fn tokens_with_control_characters_fail_before_sending() {
     let server = RawServer::always(Action::Reply(ok())).await;
     for bad in ["jwt\r\nX-Evil: 1", "jwt\0"] {
         assert_eq!(
-            Client::builder().base_url(server.base_url()).bearer_token(bad).build().unwrap_err().kind(),
+            dintero_auth_tests::client_builder()
+                .base_url(server.base_url())
+                .bearer_token(bad)
+                .build()
+                .unwrap_err()
+                .kind(),
             ErrorKind::Config
         );
     }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use dintero_auth::models::{AuthChallenge, AuthRecovery, OobChannel};
 use dintero_auth::DinteroApis;
-use dintero_auth::{ChallengeApi, Client, ErrorKind};
+use dintero_auth::{ChallengeApi, ErrorKind};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 
 const CHALLENGE_OK: &[u8] = br#"{"challenge_type":"oob","binding_method":"prompt","oob_code":"c0de"}"#;
@@ -108,8 +108,11 @@ async fn run(endpoint: Endpoint) -> usize {
     let actions: Arc<Mutex<Vec<Action>>> = Arc::new(Mutex::new(cases.iter().map(wire).collect()));
     let script_actions = Arc::clone(&actions);
     let server = RawServer::start(move |n, _| script_actions.lock().unwrap()[n].clone()).await;
-    let client =
-        Client::builder().base_url(server.base_url()).timeout(Duration::from_secs(5)).build().unwrap();
+    let client = dintero_auth_tests::client_builder()
+        .base_url(server.base_url())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
     let api = client.challenge_api();
     let challenge = AuthChallenge::oob_sms("t");
     let recovery = AuthRecovery::oob(OobChannel::Email, "u", "a");

@@ -7,7 +7,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use dintero_auth::middleware::{BoxFuture, Middleware, Next, Request, Response};
-use dintero_auth::{ApiResponse, ByteStream, Bytes, Client, Error, ErrorKind, Operation, RetryPolicy};
+use dintero_auth::{ApiResponse, ByteStream, Bytes, Error, ErrorKind, Operation, RetryPolicy};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 use dintero_auth_tests::streaming::{is_pattern, PatternReader, StreamServer};
 use dintero_auth_tests::{error_chain, Reply, TestServer};
@@ -46,7 +46,7 @@ pub trait Transfers {
 }
 
 fn client(base_url: &str) -> TransfersClient {
-    TransfersClient::new(Client::builder().base_url(base_url).build().unwrap())
+    TransfersClient::new(dintero_auth_tests::client_builder().base_url(base_url).build().unwrap())
 }
 
 /// Reads the whole stream, checking it is the pattern; returns (bytes, chunks).
@@ -64,7 +64,11 @@ async fn drain(mut stream: ByteStream) -> Result<(u64, usize), dintero_auth::mid
 #[tokio::test]
 async fn a_download_is_read_a_chunk_at_a_time_past_the_size_cap() {
     let server = StreamServer::start().await;
-    let client = Client::builder().base_url(server.base_url()).max_response_bytes(1024).build().unwrap();
+    let client = dintero_auth_tests::client_builder()
+        .base_url(server.base_url())
+        .max_response_bytes(1024)
+        .build()
+        .unwrap();
     let api = TransfersClient::new(client);
     let (bytes, chunks) = drain(api.download(3_000_000).await.unwrap()).await.unwrap();
     assert_eq!(bytes, 3_000_000);
@@ -144,7 +148,7 @@ async fn a_stalled_download_ends_after_the_chunk_timeout() {
     let head = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n".to_vec();
     let server =
         RawServer::always(Action::Trickle { head, body: vec![0; 10], every: Duration::from_secs(5) }).await;
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(server.base_url())
         .chunk_timeout(Duration::from_millis(200))
         .build()
@@ -164,7 +168,7 @@ async fn the_call_timeout_still_bounds_a_slow_download() {
     let head = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n".to_vec();
     let trickle = Action::Trickle { head, body: vec![0; 100], every: Duration::from_millis(20) };
     let server = RawServer::always(trickle).await;
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(server.base_url())
         .timeout(Duration::from_millis(400))
         .chunk_timeout(Duration::from_secs(10))
@@ -191,7 +195,7 @@ async fn an_error_answer_to_a_streaming_endpoint_is_read_as_the_error() {
 #[tokio::test]
 async fn a_streamed_request_is_sent_once_while_bytes_are_retried() {
     let server = TestServer::always(Reply::new(503, "busy")).await;
-    let retrying = Client::builder()
+    let retrying = dintero_auth_tests::client_builder()
         .base_url(server.base_url())
         .retry(RetryPolicy::default().attempts(3).backoff(Duration::from_millis(1), Duration::from_millis(2)))
         .build()
@@ -237,7 +241,7 @@ impl Middleware for Observe {
 async fn middleware_sees_streamed_bodies_as_such_and_can_answer_a_streaming_endpoint() {
     let server = StreamServer::start().await;
     let observe = std::sync::Arc::new(Observe(Default::default()));
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(server.base_url())
         .middleware(SharedObserve(observe.clone()))
         .build()

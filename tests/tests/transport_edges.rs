@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use dintero_auth::models::AuthChallenge;
 use dintero_auth::DinteroApis;
-use dintero_auth::{CallOptions, ChallengeApi, Client, ErrorKind};
+use dintero_auth::{CallOptions, ChallengeApi, ErrorKind};
 use dintero_auth_tests::raw::{response, Action, RawServer};
 
 const OK: &[u8] = br#"{"challenge_type":"oob"}"#;
@@ -24,7 +24,7 @@ async fn with_the_pool_idle_timeout_below_the_servers_every_call_is_read_once() 
         Action::Reply(response(200, &[], OK))
     })
     .await;
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(server.base_url())
         .pool_idle_timeout(Duration::from_millis(15))
         .build()
@@ -46,7 +46,7 @@ async fn a_timeout_while_still_connecting_says_nothing_was_sent() {
     let server = RawServer::always(Action::Stall).await;
     let base = server.base_url().replace("http://", "https://");
     for retries in [0, 2] {
-        let client = Client::builder()
+        let client = dintero_auth_tests::client_builder()
             .base_url(&base)
             .timeout(Duration::from_millis(300))
             .connect_retries(retries, Duration::from_millis(10))
@@ -58,7 +58,7 @@ async fn a_timeout_while_still_connecting_says_nothing_was_sent() {
         assert!(err.to_string().contains("nothing was sent"), "{err}");
     }
     // With more time than the connect timeout, the connect timeout ends the stalled handshake.
-    let client = Client::builder()
+    let client = dintero_auth_tests::client_builder()
         .base_url(&base)
         .connect_timeout(Duration::from_millis(200))
         .timeout(Duration::from_secs(5))
@@ -80,7 +80,11 @@ async fn status_headers_and_retry_after_survive_an_oversized_error_body() {
         [(Action::Reply(with_length), 429, 7), (Action::ReplyThenClose(without_length), 503, 9)]
     {
         let server = RawServer::always(reply).await;
-        let client = Client::builder().base_url(server.base_url()).max_response_bytes(1024).build().unwrap();
+        let client = dintero_auth_tests::client_builder()
+            .base_url(server.base_url())
+            .max_response_bytes(1024)
+            .build()
+            .unwrap();
         let err = client.challenge_api().aid_auth_mfa_challenge_post("P1", &challenge()).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Api, "{err}");
         assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
@@ -96,17 +100,19 @@ async fn absurd_settings_are_refused_not_panicked_on() {
     let server = RawServer::always(Action::Reply(response(200, &[], OK))).await;
     let base = server.base_url();
     let refused = [
-        Client::builder().base_url(&base).connect_retries(3, Duration::MAX),
-        Client::builder().base_url(&base).connect_retries(u32::MAX, Duration::from_millis(1)),
-        Client::builder().base_url(&base).timeout(Duration::MAX),
-        Client::builder().base_url(&base).connect_timeout(Duration::MAX),
-        Client::builder().base_url(&base).pool_idle_timeout(Duration::ZERO),
+        dintero_auth_tests::client_builder().base_url(&base).connect_retries(3, Duration::MAX),
+        dintero_auth_tests::client_builder()
+            .base_url(&base)
+            .connect_retries(u32::MAX, Duration::from_millis(1)),
+        dintero_auth_tests::client_builder().base_url(&base).timeout(Duration::MAX),
+        dintero_auth_tests::client_builder().base_url(&base).connect_timeout(Duration::MAX),
+        dintero_auth_tests::client_builder().base_url(&base).pool_idle_timeout(Duration::ZERO),
     ];
     for builder in refused {
         let shown = format!("{builder:?}");
         assert_eq!(builder.build().unwrap_err().kind(), ErrorKind::Config, "{shown}");
     }
-    let api = Client::builder().base_url(&base).build().unwrap().challenge_api();
+    let api = dintero_auth_tests::client_builder().base_url(&base).build().unwrap().challenge_api();
     for timeout in [Duration::MAX, Duration::ZERO] {
         let err = api
             .with_options(CallOptions::new().timeout(timeout))

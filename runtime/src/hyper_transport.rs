@@ -1,0 +1,316 @@
+//! The hyper transport (feature `hyper-transport`): requests go straight to hyper-util's pooled
+//! client, with no reqwest in between, for the calls where reqwest's own work per request (URL
+//! re-parsing, its request and response wrappers) is a cost worth saving.
+//!
+//! Everything above the transport is shared: request assembly, middleware, retries, reading and
+//! decoding the answer. What this module keeps the same as the reqwest transport: rustls with the
+//! same roots, one connection pool with the same idle timeout, the connect timeout and the call's
+//! connect deadline, the call's timeout over the whole exchange (body included), no redirects,
+//! the same default headers, and the same classification of failures by whether anything was
+//! sent. What it does not do: HTTP/2 and proxies (`build()` refuses it when a proxy would apply).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use http::header::HeaderMap;
+use http::{StatusCode, Uri};
+use http_body::{Body, Frame, SizeHint};
+use hyper::body::Incoming;
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
+use url::Url;
+
+use crate::connect_deadline::{connecting_until, current, timed_out};
+use crate::error::Error;
+use crate::stream::{is_upload_failure, ByteStream, UploadFailed};
+use crate::transport::{finish_headers, Failure, RequestParts};
+use crate::wire::{Chunks, Wire};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The client: hyper-util's pool over rustls, and the headers every request carries.
+pub(crate) struct HyperTransport {
+    client: Client<Connector, RequestBody>,
+    default_headers: HeaderMap,
+}
+
+impl HyperTransport {
+    /// `default_headers` includes `User-Agent` and `Accept`.
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        pool_idle_timeout: Duration,
+        default_headers: HeaderMap,
+    ) -> Result<Self, Error> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(connect_timeout));
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        let tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::config("TLS could not be set up").with_source(Box::new(e)))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(pool_idle_timeout)
+            .pool_timer(TokioTimer::new())
+            .build(Connector(https));
+        Ok(Self { client, default_headers })
+    }
+
+    /// One attempt, within the call's time; a connect still open at `connect_by` fails as a
+    /// connect timeout (nothing sent).
+    pub(crate) async fn send_once(
+        &self,
+        parts: RequestParts,
+        connect_by: Instant,
+        connect_timeout: Duration,
+    ) -> Result<Wire, Failure> {
+        let timeout = parts.timeout;
+        let deadline = Instant::now() + timeout;
+        let (request, uri) = self.request(parts)?;
+        let sending = connecting_until(connect_by, self.client.request(request));
+        match tokio::time::timeout_at(deadline, sending).await {
+            Ok(Ok(response)) => Ok(Wire::Hyper(Answer { response, deadline, timeout })),
+            Ok(Err(error)) => Err(classify(error, &uri, timeout, connect_timeout)),
+            Err(_) => Err(Failure { error: Error::timeout(timeout, true), connect_url: None }),
+        }
+    }
+
+    /// The request, and its URI kept for another attempt after a failed connect.
+    fn request(&self, parts: RequestParts) -> Result<(hyper::Request<RequestBody>, Uri), Failure> {
+        let RequestParts { method, url, mut headers, auth, body, .. } = parts;
+        // The URL's text becomes the URI's buffer: parsed, not copied.
+        let uri = Uri::try_from(String::from(url)).map_err(|e| Failure {
+            error: Error::invalid_input("the URL is not a valid request target").with_source(Box::new(e)),
+            connect_url: None,
+        })?;
+        let (shape, body) = match body {
+            None => (None, RequestBody::Empty),
+            Some((content_type, stream)) => match stream.in_memory() {
+                Some(bytes) => {
+                    ((Some((content_type, bytes.is_empty()))), RequestBody::Bytes(Some(bytes.clone())))
+                }
+                None => (Some((content_type, false)), RequestBody::Stream(stream)),
+            },
+        };
+        finish_headers(&mut headers, &method, &auth, shape);
+        for (name, value) in &self.default_headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        let mut request = hyper::Request::new(body);
+        *request.method_mut() = method;
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers;
+        Ok((request, uri))
+    }
+}
+
+/// A failure of `client.request`: a failed connect sent nothing (and gets its URL back for
+/// another attempt); anything later may have been delivered.
+fn classify(
+    error: hyper_util::client::legacy::Error,
+    uri: &Uri,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Failure {
+    if error.is_connect() {
+        let timed_out = chain_has(&error, |e| {
+            e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        });
+        let source = Box::new(error);
+        let error = if timed_out {
+            Error::timeout(connect_timeout.min(timeout), false).with_source(source)
+        } else {
+            Error::connect(source)
+        };
+        return Failure { error, connect_url: Url::parse(&uri.to_string()).ok() };
+    }
+    let message = if is_upload_failure(&error) {
+        "the request body stream failed"
+    } else {
+        "the connection failed after the request was sent"
+    };
+    Failure { error: Error::transport(message, Box::new(error)), connect_url: None }
+}
+
+fn chain_has(
+    error: &(dyn std::error::Error + 'static),
+    test: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
+) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if test(error) {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
+/// An answer whose body is read under the call's deadline.
+pub(crate) struct Answer {
+    response: hyper::Response<Incoming>,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+impl Answer {
+    pub(crate) fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    pub(crate) fn take_headers(&mut self) -> HeaderMap {
+        std::mem::take(self.response.headers_mut())
+    }
+
+    pub(crate) fn content_length(&self) -> Option<u64> {
+        self.response.body().size_hint().exact()
+    }
+
+    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let (status, timeout) = (self.response.status(), self.timeout);
+        let body = self.response.body_mut();
+        let read = std::future::poll_fn(|cx| poll_data(Pin::new(&mut *body), cx, status));
+        match tokio::time::timeout_at(self.deadline, read).await {
+            Ok(chunk) => chunk.transpose(),
+            Err(_) => Err(Error::timeout(timeout, true).at_status(status)),
+        }
+    }
+
+    pub(crate) fn into_chunks(self) -> Chunks {
+        let status = self.response.status();
+        Box::pin(HyperChunks {
+            body: self.response.into_body(),
+            deadline: Box::pin(tokio::time::sleep_until(self.deadline)),
+            timeout: self.timeout,
+            status,
+        })
+    }
+}
+
+/// The next data frame of `body` (trailers skipped), its error classified.
+fn poll_data(
+    mut body: Pin<&mut Incoming>,
+    cx: &mut Context<'_>,
+    status: StatusCode,
+) -> Poll<Option<Result<Bytes, Error>>> {
+    loop {
+        return match std::task::ready!(body.as_mut().poll_frame(cx)) {
+            None => Poll::Ready(None),
+            Some(Ok(frame)) => match frame.into_data() {
+                Ok(data) => Poll::Ready(Some(Ok(data))),
+                Err(_) => continue,
+            },
+            Some(Err(e)) => Poll::Ready(Some(Err(Error::transport(
+                "the connection failed while reading the response",
+                Box::new(e),
+            )
+            .at_status(status)))),
+        };
+    }
+}
+
+/// A body read as a stream, until the call's deadline.
+struct HyperChunks {
+    body: Incoming,
+    deadline: Pin<Box<Sleep>>,
+    timeout: Duration,
+    status: StatusCode,
+}
+
+impl Stream for HyperChunks {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let status = self.status;
+        if let Poll::Ready(item) = poll_data(Pin::new(&mut self.body), cx, status) {
+            return Poll::Ready(item);
+        }
+        match self.deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(Error::timeout(self.timeout, true).at_status(status)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// A request body: none, bytes in memory (with their length), or a stream sent as it is read.
+pub(crate) enum RequestBody {
+    Empty,
+    Bytes(Option<Bytes>),
+    Stream(ByteStream),
+}
+
+impl Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut *self {
+            Self::Empty => Poll::Ready(None),
+            Self::Bytes(bytes) => {
+                Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b))))
+            }
+            Self::Stream(stream) => Pin::new(stream).poll_next(cx).map(|item| {
+                item.map(|chunk| chunk.map(Frame::data).map_err(|e| Box::new(UploadFailed(e)) as BoxError))
+            }),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Self::Empty | Self::Bytes(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Empty | Self::Bytes(None) => SizeHint::with_exact(0),
+            Self::Bytes(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
+            Self::Stream(_) => SizeHint::default(),
+        }
+    }
+}
+
+/// rustls over TCP, each connect ended at the calling attempt's deadline (`connect_deadline`).
+#[derive(Clone)]
+struct Connector(HttpsConnector<HttpConnector>);
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = MaybeHttpsStream<TokioIo<TcpStream>>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let deadline = current();
+        let connect = self.0.call(uri);
+        Box::pin(async move {
+            match deadline {
+                Some(at) => tokio::time::timeout_at(at, connect).await.unwrap_or_else(|_| Err(timed_out())),
+                None => connect.await,
+            }
+        })
+    }
+}
