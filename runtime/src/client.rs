@@ -31,6 +31,11 @@ impl Client {
         &self.shared.base
     }
 
+    /// The HTTP implementation underneath ([`ClientBuilder::transport`](crate::ClientBuilder::transport)).
+    pub fn transport(&self) -> crate::Transport {
+        self.shared.transport
+    }
+
     /// A handle whose calls use `options` (timeout, extra headers, another bearer token). It
     /// shares this client's pool; the options replace any set before.
     pub fn with_options(&self, options: CallOptions) -> Self {

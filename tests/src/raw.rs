@@ -47,6 +47,7 @@ pub struct RawServer {
     requests: Arc<AtomicUsize>,
     heads: Arc<Mutex<Vec<String>>>,
     streamed: Arc<AtomicUsize>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl RawServer {
@@ -63,12 +64,20 @@ impl RawServer {
     ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
-        let server = Self { addr, requests: Arc::default(), heads: Arc::default(), streamed: Arc::default() };
+        let server = Self {
+            addr,
+            requests: Arc::default(),
+            heads: Arc::default(),
+            streamed: Arc::default(),
+            connections: Arc::default(),
+        };
+        let connections = Arc::clone(&server.connections);
         let script: Arc<Script> = Arc::new(script);
         let (requests, heads, streamed) =
             (Arc::clone(&server.requests), Arc::clone(&server.heads), Arc::clone(&server.streamed));
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
+                connections.fetch_add(1, Ordering::SeqCst);
                 let connection = Connection {
                     script: Arc::clone(&script),
                     requests: Arc::clone(&requests),
@@ -100,6 +109,11 @@ impl RawServer {
     /// The request heads, as text.
     pub fn heads(&self) -> Vec<String> {
         self.heads.lock().expect("heads").clone()
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Body bytes a `Stream` action got into the socket.

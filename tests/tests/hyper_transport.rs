@@ -1,0 +1,72 @@
+//! The hyper transport's own checks; the shared suites (faults, hostile responses, streams,
+//! transport edges) run on it too with `TEST_TRANSPORT=hyper` (see `.ci/run`).
+
+use dintero_auth::models::AuthChallenge;
+use dintero_auth::{ChallengeApi, Client, DinteroApis, ErrorKind, Transport};
+use dintero_auth_tests::{Reply, TestServer};
+
+fn answer() -> Reply {
+    Reply::json(200, serde_json::json!({"challenge_type": "oob", "oob_code": "c"}))
+}
+
+fn builder(base_url: &str, transport: Transport) -> dintero_auth::ClientBuilder {
+    dintero_auth::builder().base_url(base_url).bearer_token("jwt").transport(transport)
+}
+
+#[tokio::test]
+async fn both_transports_put_the_same_request_on_the_wire() {
+    let server = TestServer::always(answer()).await;
+    let mut seen = Vec::new();
+    for transport in [Transport::Reqwest, Transport::Hyper] {
+        let client = builder(&server.base_url(), transport).build().unwrap();
+        assert_eq!(client.transport(), transport);
+        let body = AuthChallenge::oob_sms("mfa");
+        client.challenge_api().aid_auth_mfa_challenge_post("P0 1", &body).await.unwrap();
+        let request = server.requests().pop().unwrap();
+        let mut headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        headers.sort();
+        seen.push((request.method, request.target, headers, request.body));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0].1, "/v1/accounts/P0%201/auth/mfa/challenge");
+    let names: Vec<&str> = seen[0].2.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["accept", "authorization", "content-length", "content-type", "host", "user-agent"]);
+}
+
+#[tokio::test]
+async fn connections_are_kept_and_reused() {
+    let server = dintero_auth_tests::raw::RawServer::always(dintero_auth_tests::raw::Action::Reply(
+        dintero_auth_tests::raw::response(
+            200,
+            &[("content-type", "application/json")],
+            br#"{"oob_code":"c"}"#,
+        ),
+    ))
+    .await;
+    let client = builder(&server.base_url(), Transport::Hyper).build().unwrap();
+    for _ in 0..3 {
+        client.challenge_api().aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap();
+    }
+    assert_eq!(server.count(), 3);
+    assert_eq!(server.connections(), 1, "one kept connection for three calls");
+}
+
+#[test]
+fn a_proxy_that_would_apply_is_refused_not_bypassed() {
+    let remote = |transport| builder("https://api.example.invalid/v1", transport);
+    let error = remote(Transport::Hyper).proxy("http://proxy.example.invalid:3128").build().unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config);
+    assert!(error.to_string().contains("does not use proxies"), "{error}");
+    // Direct on purpose, or a loopback target, is fine; reqwest takes proxies.
+    remote(Transport::Hyper).no_proxy().build().unwrap();
+    builder("http://127.0.0.1:9/v1", Transport::Hyper)
+        .proxy("http://proxy.example.invalid:3128")
+        .build()
+        .unwrap();
+    remote(Transport::Reqwest).proxy("http://proxy.example.invalid:3128").build().unwrap();
+    let _: Client = remote(Transport::Hyper).no_proxy().build().unwrap();
+}
