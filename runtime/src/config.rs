@@ -50,8 +50,8 @@ pub enum Transport {
     /// reqwest (the default): HTTP/1.1 and HTTP/2, proxies.
     #[default]
     Reqwest,
-    /// hyper-util's pooled client driven directly (feature `hyper-transport`): fewer instructions
-    /// per call; HTTP/1.1 only and no proxies (`build()` refuses it when a proxy would apply to
+    /// hyper's HTTP/1.1 connections driven directly, with a pool for the base URL's origin
+    /// (feature `hyper-transport`): fewer instructions per call; HTTP/1.1 only and no proxies (`build()` refuses it when a proxy would apply to
     /// the base URL).
     #[cfg(feature = "hyper-transport")]
     Hyper,
@@ -343,7 +343,12 @@ impl ClientBuilder {
         let user_agent = exact_header_value(&self.user_agent)
             .map_err(|reason| Error::config(format!("user agent {reason}")))?;
         headers.insert(http::header::USER_AGENT, user_agent);
-        crate::hyper_transport::HyperTransport::new(self.connect_timeout, self.pool_idle_timeout, headers)
+        crate::hyper_transport::HyperTransport::new(
+            base,
+            self.connect_timeout,
+            self.pool_idle_timeout,
+            headers,
+        )
     }
 
     /// The reqwest settings both transports share.

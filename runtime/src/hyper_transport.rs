@@ -1,6 +1,12 @@
-//! The hyper transport (feature `hyper-transport`): requests go straight to hyper-util's pooled
-//! client, with no reqwest in between, for the calls where reqwest's own work per request (URL
-//! re-parsing, its request and response wrappers) is a cost worth saving.
+//! The hyper transport (feature `hyper-transport`): requests go straight to hyper's HTTP/1.1
+//! connections, with no reqwest in between, for the calls where reqwest's own work per request
+//! (URL re-parsing, its request and response wrappers, a pool keyed by origin) is a cost worth
+//! saving.
+//!
+//! A client talks to one origin, its base URL's, so its pool is a plain list of idle connections:
+//! no key to hash or compare. A connection goes back to the list when its answer has been read to
+//! the end; one dropped midway is closed. A request that a kept connection turns down before
+//! writing anything (the server closed it meanwhile) goes out on another connection.
 //!
 //! Everything above the transport is shared: request assembly, middleware, retries, reading and
 //! decoding the answer. What this module keeps the same as the reqwest transport: rustls with the
@@ -11,20 +17,20 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_core::Stream;
-use http::header::HeaderMap;
+use http::header::{HeaderMap, HeaderValue};
 use http::{StatusCode, Uri};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
+use hyper::client::conn::http1::SendRequest;
 use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use url::Url;
@@ -34,21 +40,30 @@ use crate::error::Error;
 use crate::stream::{is_upload_failure, ByteStream, UploadFailed};
 use crate::transport::{finish_headers, Failure, RequestParts};
 use crate::wire::{Chunks, Wire};
+use tower_service::Service as _;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The client: hyper-util's pool over rustls, and the headers every request carries.
+/// The client: a pool of connections to the base URL's origin, over rustls.
 pub(crate) struct HyperTransport {
-    client: Client<Connector, RequestBody>,
+    connector: Connector,
+    /// `scheme://authority` of the base URL: what every connection is opened to.
+    origin: Uri,
+    pool: Arc<Pool>,
+    /// `Host`, `User-Agent`, `Accept` and the client's default headers.
     default_headers: HeaderMap,
 }
+
+/// How many times a request turned down unsent by a kept connection is tried on another.
+const UNSENT_TRIES: usize = 3;
 
 impl HyperTransport {
     /// `default_headers` includes `User-Agent` and `Accept`.
     pub(crate) fn new(
+        base: &Url,
         connect_timeout: Duration,
         pool_idle_timeout: Duration,
-        default_headers: HeaderMap,
+        mut default_headers: HeaderMap,
     ) -> Result<Self, Error> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
@@ -66,11 +81,19 @@ impl HyperTransport {
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
-        let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(pool_idle_timeout)
-            .pool_timer(TokioTimer::new())
-            .build(Connector(https));
-        Ok(Self { client, default_headers })
+        let host = base.host_str().unwrap_or_default();
+        let authority = match base.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let origin = Uri::try_from(format!("{}://{authority}", base.scheme()))
+            .map_err(|e| Error::config("the base URL has no usable origin").with_source(Box::new(e)))?;
+        let host = HeaderValue::from_str(&authority).map_err(|e| {
+            Error::config("the base URL's host is not a header value").with_source(Box::new(e))
+        })?;
+        default_headers.insert(http::header::HOST, host);
+        let pool = Arc::new(Pool { idle: Mutex::new(Vec::new()), idle_timeout: pool_idle_timeout });
+        Ok(Self { connector: Connector(https), origin, pool, default_headers })
     }
 
     /// One attempt, within the call's time; a connect still open at `connect_by` fails as a
@@ -83,20 +106,74 @@ impl HyperTransport {
     ) -> Result<Wire, Failure> {
         let timeout = parts.timeout;
         let deadline = Instant::now() + timeout;
-        let (request, uri) = self.request(parts)?;
-        let sending = connecting_until(connect_by, self.client.request(request));
-        match tokio::time::timeout_at(deadline, sending).await {
-            Ok(Ok(response)) => Ok(Wire::Hyper(Answer { response, deadline, timeout })),
-            Ok(Err(error)) => Err(classify(error, &uri, timeout, connect_timeout)),
+        let exchange = async {
+            let connected = connecting_until(connect_by, self.connection()).await;
+            let mut sender = match connected {
+                Ok(sender) => sender,
+                Err(error) => {
+                    let error = connect_error(error, timeout, connect_timeout);
+                    return Err(Failure { error, connect_url: Some(parts.url) });
+                }
+            };
+            let mut request = self.request(parts)?;
+            for _ in 0..UNSENT_TRIES {
+                let mut refused = match sender.try_send_request(request).await {
+                    Ok(response) => return Ok((response, sender)),
+                    Err(refused) => refused,
+                };
+                let Some(unsent) = refused.take_message() else {
+                    return Err(sent_failure(refused.into_error()));
+                };
+                request = unsent;
+                sender = connecting_until(connect_by, self.connection()).await.map_err(|error| Failure {
+                    error: connect_error(error, timeout, connect_timeout),
+                    connect_url: None,
+                })?;
+            }
+            Err(Failure {
+                error: Error::connect("connections kept closing before the request was written".into()),
+                connect_url: None,
+            })
+        };
+        match tokio::time::timeout_at(deadline, exchange).await {
+            Ok(Ok((response, sender))) => {
+                let keep = Some((Arc::clone(&self.pool), sender));
+                Ok(Wire::Hyper(Answer { response, deadline, timeout, keep }))
+            }
+            Ok(Err(failure)) => Err(failure),
             Err(_) => Err(Failure { error: Error::timeout(timeout, true), connect_url: None }),
         }
     }
 
-    /// The request, and its URI kept for another attempt after a failed connect.
-    fn request(&self, parts: RequestParts) -> Result<(hyper::Request<RequestBody>, Uri), Failure> {
+    /// A kept connection ready for a request, else a new one.
+    async fn connection(&self) -> Result<SendRequest<RequestBody>, BoxError> {
+        while let Some(mut sender) = self.pool.take() {
+            if sender.ready().await.is_ok() {
+                return Ok(sender);
+            }
+        }
+        // Boxed: a connect's state (TCP, TLS, the handshake) is large and rarely needed; inline,
+        // every call's future would carry it.
+        Box::pin(self.connect()).await
+    }
+
+    /// A new connection to the origin, its task spawned.
+    async fn connect(&self) -> Result<SendRequest<RequestBody>, BoxError> {
+        let mut connector = self.connector.clone();
+        std::future::poll_fn(|cx| connector.poll_ready(cx)).await?;
+        let io = connector.call(self.origin.clone()).await?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(io).await?;
+        tokio::spawn(async move {
+            // Ends when the server closes the connection or the pool drops its sender.
+            let _ = connection.await;
+        });
+        Ok(sender)
+    }
+
+    /// The request: origin-form target, the caller's headers, then the client's.
+    fn request(&self, parts: RequestParts) -> Result<hyper::Request<RequestBody>, Failure> {
         let RequestParts { method, url, mut headers, auth, body, .. } = parts;
-        // The URL's text becomes the URI's buffer: parsed, not copied.
-        let uri = Uri::try_from(String::from(url)).map_err(|e| Failure {
+        let target = Uri::try_from(&url[url::Position::BeforePath..]).map_err(|e| Failure {
             error: Error::invalid_input("the URL is not a valid request target").with_source(Box::new(e)),
             connect_url: None,
         })?;
@@ -104,7 +181,7 @@ impl HyperTransport {
             None => (None, RequestBody::Empty),
             Some((content_type, stream)) => match stream.in_memory() {
                 Some(bytes) => {
-                    ((Some((content_type, bytes.is_empty()))), RequestBody::Bytes(Some(bytes.clone())))
+                    (Some((content_type, bytes.is_empty())), RequestBody::Bytes(Some(bytes.clone())))
                 }
                 None => (Some((content_type, false)), RequestBody::Stream(stream)),
             },
@@ -117,32 +194,59 @@ impl HyperTransport {
         }
         let mut request = hyper::Request::new(body);
         *request.method_mut() = method;
-        *request.uri_mut() = uri.clone();
+        *request.uri_mut() = target;
         *request.headers_mut() = headers;
-        Ok((request, uri))
+        Ok(request)
     }
 }
 
-/// A failure of `client.request`: a failed connect sent nothing (and gets its URL back for
-/// another attempt); anything later may have been delivered.
-fn classify(
-    error: hyper_util::client::legacy::Error,
-    uri: &Uri,
-    timeout: Duration,
-    connect_timeout: Duration,
-) -> Failure {
-    if error.is_connect() {
-        let timed_out = chain_has(&error, |e| {
-            e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        });
-        let source = Box::new(error);
-        let error = if timed_out {
-            Error::timeout(connect_timeout.min(timeout), false).with_source(source)
-        } else {
-            Error::connect(source)
-        };
-        return Failure { error, connect_url: Url::parse(&uri.to_string()).ok() };
+/// Idle connections to the one origin, most recently used last.
+struct Pool {
+    idle: Mutex<Vec<Idle>>,
+    idle_timeout: Duration,
+}
+
+struct Idle {
+    sender: SendRequest<RequestBody>,
+    since: Instant,
+}
+
+impl Pool {
+    /// The most recently used connection that is still open and not idle for too long.
+    fn take(&self) -> Option<SendRequest<RequestBody>> {
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while let Some(Idle { sender, since }) = idle.pop() {
+            if !sender.is_closed() && since.elapsed() < self.idle_timeout {
+                return Some(sender);
+            }
+        }
+        None
     }
+
+    /// Keeps a connection whose answer was read to the end.
+    fn put(&self, sender: SendRequest<RequestBody>) {
+        if !sender.is_closed() {
+            let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            idle.push(Idle { sender, since: Instant::now() });
+        }
+    }
+}
+
+/// A connect that failed (nothing sent): a timeout when the connect timeout or the call's
+/// deadline ended it.
+fn connect_error(error: BoxError, timeout: Duration, connect_timeout: Duration) -> Error {
+    let timed_out = chain_has(&*error, |e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    });
+    if timed_out {
+        Error::timeout(connect_timeout.min(timeout), false).with_source(error)
+    } else {
+        Error::connect(error)
+    }
+}
+
+/// A failure once the request may have been written.
+fn sent_failure(error: hyper::Error) -> Failure {
     let message = if is_upload_failure(&error) {
         "the request body stream failed"
     } else {
@@ -170,6 +274,8 @@ pub(crate) struct Answer {
     response: hyper::Response<Incoming>,
     deadline: Instant,
     timeout: Duration,
+    /// The connection, back to the pool once the body is read to the end.
+    keep: Option<(Arc<Pool>, SendRequest<RequestBody>)>,
 }
 
 impl Answer {
@@ -189,10 +295,16 @@ impl Answer {
         let (status, timeout) = (self.response.status(), self.timeout);
         let body = self.response.body_mut();
         let read = std::future::poll_fn(|cx| poll_data(Pin::new(&mut *body), cx, status));
-        match tokio::time::timeout_at(self.deadline, read).await {
-            Ok(chunk) => chunk.transpose(),
-            Err(_) => Err(Error::timeout(timeout, true).at_status(status)),
+        let chunk = match tokio::time::timeout_at(self.deadline, read).await {
+            Ok(chunk) => chunk.transpose()?,
+            Err(_) => return Err(Error::timeout(timeout, true).at_status(status)),
+        };
+        if chunk.is_none() {
+            if let Some((pool, sender)) = self.keep.take() {
+                pool.put(sender);
+            }
         }
+        Ok(chunk)
     }
 
     pub(crate) fn into_chunks(self) -> Chunks {
@@ -202,6 +314,7 @@ impl Answer {
             deadline: Box::pin(tokio::time::sleep_until(self.deadline)),
             timeout: self.timeout,
             status,
+            keep: self.keep,
         })
     }
 }
@@ -234,6 +347,7 @@ struct HyperChunks {
     deadline: Pin<Box<Sleep>>,
     timeout: Duration,
     status: StatusCode,
+    keep: Option<(Arc<Pool>, SendRequest<RequestBody>)>,
 }
 
 impl Stream for HyperChunks {
@@ -242,6 +356,11 @@ impl Stream for HyperChunks {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let status = self.status;
         if let Poll::Ready(item) = poll_data(Pin::new(&mut self.body), cx, status) {
+            if item.is_none() {
+                if let Some((pool, sender)) = self.keep.take() {
+                    pool.put(sender);
+                }
+            }
             return Poll::Ready(item);
         }
         match self.deadline.as_mut().poll(cx) {
