@@ -43,6 +43,7 @@ VARIANTS = {
     "middleware-3": "3 no-op middlewares",
     "tracing-off": "tracing off: no subscriber (built like the plain client)",
     "tracing-on": "tracing on: a subscriber accepting INFO spans",
+    "hyper-transport": "the hyper transport (`Transport::Hyper`) in reqwest's place",
 }
 # The generated client's figures in the previous report (measured at commit 5d9f41a), for the
 # regression check: no worse than those within 1 %.
@@ -613,6 +614,10 @@ def render():
     if "tracing-off" in instr["clients"]:
         it = instr["clients"]["tracing-off"]["client_per_call"]
         w(f"| tracing off ≤ +0.5 % | {pct(it / g_i - 1)} | {ok(it <= g_i * 1.005)} |")
+    if "hyper-transport" in instr["clients"] and "hyper" in instr["clients"]:
+        ih, ir = instr["clients"]["hyper-transport"]["client_per_call"], instr["clients"]["hyper"]["client_per_call"]
+        w(f"| hyper transport ≤ 1.3× raw hyper instructions | {fmt_int(ih)} vs {fmt_int(ir)} (× {ih / ir:.2f}; "
+          f"reqwest transport × {g_i / ir:.2f}) | {ok(ih <= ir * 1.3)} |")
     w("")
     if futures:
         gf, cf = futures["generated"]["aid_auth_mfa_challenge_post"], futures["careful"]["aid_auth_mfa_challenge_post"]

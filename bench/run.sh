@@ -54,7 +54,7 @@ for line in sys.stdin:
     echo "== instructions per call (callgrind, 2000 and 4000 calls per client and variant, $runs runs each)"
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
-    variants="middleware-0 middleware-1 middleware-3 tracing-off tracing-on"
+    variants="hyper-transport middleware-0 middleware-1 middleware-3 tracing-off tracing-on"
     for run in $(seq "$runs"); do
         for client in generated careful naive hyper $variants; do
             for calls in 2000 4000; do
@@ -71,7 +71,7 @@ for line in sys.stdin:
     echo "== allocations per call"
     "$per_call" allocs 2000 > "$work/allocs.json"
     # The generated client again, then its variants; tracing-on alone, as its subscriber is global.
-    "$per_call" allocs 2000 generated middleware-0 middleware-1 middleware-3 tracing-off > "$work/allocs-variants.json"
+    "$per_call" allocs 2000 generated hyper-transport middleware-0 middleware-1 middleware-3 tracing-off > "$work/allocs-variants.json"
     "$per_call" allocs 2000 tracing-on > "$work/allocs-tracing.json"
     python3 bench/report.py merge-allocs "$work"/allocs{,-variants,-tracing}.json > "$results/allocs.json"
 
