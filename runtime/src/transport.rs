@@ -1,10 +1,12 @@
 //! One request on the wire: assembling each attempt, retrying a connect that failed before
 //! anything was written, and classifying transport failures by whether anything was sent.
 
+use std::future::Future;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
+use tokio_util::either::Either;
 use url::Url;
 
 use crate::connect_deadline::{connect_deadline, connecting_until};
@@ -130,36 +132,42 @@ fn assemble(
 ///
 /// The first attempt takes the URL rather than a copy: a connect error hands it back, so a call
 /// whose connect works (nearly all) copies nothing for a retry that does not happen.
-pub(crate) async fn send_with_connect_retries(
-    shared: &Shared,
-    operation: &Operation,
+///
+/// Not an `async fn`, which would keep `parts` twice in its state: as the argument and as the
+/// local it is moved into.
+#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+pub(crate) fn send_with_connect_retries<'a>(
+    shared: &'a Shared,
+    operation: &'a Operation,
     mut parts: RequestParts,
-) -> Result<reqwest::Response, Error> {
-    tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
-    let started = tokio::time::Instant::now();
-    let deadline = started + parts.timeout;
-    let connect_by = connect_deadline(started, parts.timeout);
-    let mut attempt = 0;
-    loop {
-        let timeout = parts.timeout;
-        let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-        let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
-        let (error, retry) = match (result, retry) {
-            (Ok(response), _) => return Ok(response),
-            (Err(error), Some(retry)) if error.is_connect() => (error, retry),
-            (Err(error), _) => return Err(classify(error, timeout, shared.connect_timeout)),
-        };
-        let pause = backoff(shared.connect_backoff, attempt);
-        let url = error.url().cloned();
-        let (Some(url), true) = (url, tokio::time::Instant::now() + pause < connect_by) else {
-            return Err(classify(error, timeout, shared.connect_timeout));
-        };
-        tracing::Span::current().record("http.request.resend_count", attempt + 1);
-        tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
-        tokio::time::sleep(pause).await;
-        // The call's timeout covers every attempt: the next one gets what is left.
-        parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
-        attempt += 1;
+) -> impl Future<Output = Result<reqwest::Response, Error>> + 'a {
+    async move {
+        tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
+        let started = tokio::time::Instant::now();
+        let deadline = started + parts.timeout;
+        let connect_by = connect_deadline(started, parts.timeout);
+        let mut attempt = 0;
+        loop {
+            let timeout = parts.timeout;
+            let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
+            let result = execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await;
+            let (error, retry) = match (result, retry) {
+                (Ok(response), _) => return Ok(response),
+                (Err(error), Some(retry)) if error.is_connect() => (error, retry),
+                (Err(error), _) => return Err(classify(error, timeout, shared.connect_timeout)),
+            };
+            let pause = backoff(shared.connect_backoff, attempt);
+            let url = error.url().cloned();
+            let (Some(url), true) = (url, tokio::time::Instant::now() + pause < connect_by) else {
+                return Err(classify(error, timeout, shared.connect_timeout));
+            };
+            tracing::Span::current().record("http.request.resend_count", attempt + 1);
+            tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
+            tokio::time::sleep(pause).await;
+            // The call's timeout covers every attempt: the next one gets what is left.
+            parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
+            attempt += 1;
+        }
     }
 }
 
@@ -171,16 +179,22 @@ const CONNECT_ENDS_FIRST: Duration = Duration::from_millis(50);
 /// goes through the transport whose connector stops at `connect_by`, so that running out of
 /// time while connecting reads as "nothing sent". Otherwise the connect timeout ends any connect
 /// first, and the plain transport (no layer, fewer allocations per request) is used.
-async fn execute(
+///
+/// Not an `async fn`: the chosen transport's own future is the attempt's whole state, without a
+/// second copy of `request` beside it.
+fn execute(
     shared: &Shared,
     request: reqwest::Request,
     timeout: Duration,
     connect_by: tokio::time::Instant,
-) -> Result<reqwest::Response, reqwest::Error> {
+) -> Either<
+    impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+    impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+> {
     if timeout > shared.connect_timeout.saturating_add(CONNECT_ENDS_FIRST) {
-        shared.http.execute(request).await
+        Either::Left(shared.http.execute(request))
     } else {
-        connecting_until(connect_by, shared.http_connect_deadline.execute(request)).await
+        Either::Right(connecting_until(connect_by, shared.http_connect_deadline.execute(request)))
     }
 }
 
