@@ -49,6 +49,7 @@ impl RequestParts {
     }
 
     /// Everything but the URL, for another attempt; `None` when the body is a stream.
+    #[inline]
     fn copy_without_url(&self) -> Option<WithoutUrl> {
         let body = match &self.body {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
@@ -59,6 +60,7 @@ impl RequestParts {
     }
 
     /// The request for the last attempt, using up the parts.
+    #[inline]
     fn into_request(self, client_timeout: Duration) -> reqwest::Request {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         assemble(self.method, self.url, self.headers, &self.auth, body, self.timeout, client_timeout)
@@ -75,12 +77,14 @@ struct WithoutUrl {
 }
 
 impl WithoutUrl {
+    #[inline]
     fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
         let Self { method, headers, auth, body, stream_response } = self;
         RequestParts { method, url, headers, auth, body, timeout, stream_response }
     }
 }
 
+#[inline]
 fn assemble(
     method: Method,
     url: Url,
@@ -182,6 +186,7 @@ const CONNECT_ENDS_FIRST: Duration = Duration::from_millis(50);
 ///
 /// Not an `async fn`: the chosen transport's own future is the attempt's whole state, without a
 /// second copy of `request` beside it.
+#[inline]
 fn execute(
     shared: &Shared,
     request: reqwest::Request,
