@@ -212,7 +212,22 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let krate = &api.krate;
 
     let mut segments = Vec::new();
+    // Literal segments that need no encoding, joined by `/` and sent as one piece.
+    let mut raw = String::new();
     for segment in &template.segments {
+        if let Segment::Literal(text) = segment {
+            if text.bytes().all(is_unreserved) {
+                if !raw.is_empty() {
+                    raw.push('/');
+                }
+                raw.push_str(text);
+                continue;
+            }
+        }
+        if !raw.is_empty() {
+            let text = LitStr::new(&std::mem::take(&mut raw), template.lit.span());
+            segments.push(quote!(#krate::__private::Segment::Raw(#text)));
+        }
         match segment {
             Segment::Literal(text) => {
                 let text = LitStr::new(text, template.lit.span());
@@ -222,12 +237,22 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
                 let Some((ident, ty)) = path_param(endpoint, name) else {
                     return stub(endpoint);
                 };
+                if is_string(ty) {
+                    segments.push(quote_spanned! {at(ty)=>
+                        #krate::__private::Segment::Str(#name, ::core::convert::AsRef::<str>::as_ref(&#ident))
+                    });
+                    continue;
+                }
                 // At the parameter's type: "`T` doesn't implement `Display`" lands on `T`.
                 segments.push(quote_spanned! {at(ty)=>
                     #krate::__private::Segment::Param(#name, &#ident)
                 });
             }
         }
+    }
+    if !raw.is_empty() {
+        let text = LitStr::new(&raw, template.lit.span());
+        segments.push(quote!(#krate::__private::Segment::Raw(#text)));
     }
 
     // Each statement is located at the parameter's type so a missing `Serialize` is reported
@@ -354,6 +379,38 @@ fn operation(api: &Api, endpoint: &Endpoint, verb: Verb, template: &Template) ->
             #path,
             #idempotent,
         );
+    }
+}
+
+/// RFC 3986's unreserved characters: a literal made of them alone is sent as it is.
+fn is_unreserved(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+}
+
+/// `&str`, `String` or `&String` as written: a path value the runtime encodes without
+/// formatting it (to the same text). Other types, aliases included, go through `Display`.
+fn is_string(ty: &Type) -> bool {
+    let (ty, referenced) = match ungrouped(ty) {
+        Type::Reference(reference) if reference.mutability.is_none() => (ungrouped(&reference.elem), true),
+        ty => (ty, false),
+    };
+    let Type::Path(path) = ty else { return false };
+    if path.qself.is_some() || path.path.segments.iter().any(|segment| !segment.arguments.is_empty()) {
+        return false;
+    }
+    let names: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
+    match names.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["str"] => referenced,
+        ["String"] | ["std" | "alloc", "string", "String"] => true,
+        _ => false,
+    }
+}
+
+/// `ty` without the invisible groups a `macro_rules!` expansion wraps around it.
+fn ungrouped(ty: &Type) -> &Type {
+    match ty {
+        Type::Group(group) => ungrouped(&group.elem),
+        ty => ty,
     }
 }
 

@@ -3,6 +3,7 @@
 //! Generated methods only do the type-specific work (serialize this argument, decode into that
 //! type); everything else lives here, written once and not generic.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use http::header::{
@@ -187,42 +188,48 @@ impl<'c> Call<'c> {
 
     /// The one place a request goes out. Returns a 2xx answer (its body unread with
     /// `stream_response`); every other outcome is an [`Error`].
-    async fn send(self, stream_response: bool) -> Result<Response, Error> {
-        let shared = self.shared;
-        let options = self.options;
-        let mut url = self.url?;
-        let mut headers = self.headers;
-        let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
-        let mut auth = shared.auth.clone();
-        if let Some(options) = options {
-            if let Some(reason) = options.invalid {
-                return Err(Error::invalid_input(reason));
-            }
-            if let Some(t) = options.timeout {
-                timeout = t;
-            }
-            if let Some(token) = &options.bearer_token {
-                auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
-            }
-            // A header declared on the method is the most specific choice: it wins.
-            for (name, value) in &options.headers {
-                if !headers.contains_key(name) {
-                    headers.insert(name.clone(), value.clone());
+    ///
+    /// Not an `async fn`, which would keep the `Call` in its state twice.
+    #[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+    fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + 'c {
+        async move {
+            let shared = self.shared;
+            let options = self.options;
+            let mut url = self.url?;
+            let mut headers = self.headers;
+            let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
+            let mut auth = shared.auth.clone();
+            if let Some(options) = options {
+                if let Some(reason) = options.invalid {
+                    return Err(Error::invalid_input(reason));
+                }
+                if let Some(t) = options.timeout {
+                    timeout = t;
+                }
+                if let Some(token) = &options.bearer_token {
+                    auth =
+                        Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
+                }
+                // A header declared on the method is the most specific choice: it wins.
+                for (name, value) in &options.headers {
+                    if !headers.contains_key(name) {
+                        headers.insert(name.clone(), value.clone());
+                    }
                 }
             }
-        }
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
-        }
-        let body = self.body;
+            if !self.query.is_empty() {
+                url.query_pairs_mut().extend_pairs(&self.query);
+            }
+            let body = self.body;
 
-        let started = Instant::now();
-        let operation = self.operation;
-        let span = call_span(operation, &url, shared.record_url);
-        let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
-        let plan = Plan { keyed: self.keyed, policy, stream_response };
-        let exchange = async {
-            if shared.middleware.is_empty() {
+            let started = Instant::now();
+            let operation = self.operation;
+            let span = call_span(operation, &url, shared.record_url);
+            let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
+            let plan = Plan { keyed: self.keyed, policy, stream_response };
+            // The exchange is instrumented itself, not wrapped in another future: its state is
+            // moved once fewer, and the span is still the parent of everything it emits.
+            let outcome = if shared.middleware.is_empty() {
                 let parts = RequestParts {
                     method: operation.http_method.clone(),
                     url,
@@ -232,23 +239,32 @@ impl<'c> Call<'c> {
                     timeout,
                     stream_response,
                 };
-                exchange(shared, operation, parts, plan).await
+                let exchange = exchange(shared, operation, parts, plan);
+                // A span that entering does nothing for (no subscriber wants it, no `log` output)
+                // needs no wrapper: one move of the exchange's state fewer.
+                if span.is_none() {
+                    exchange.await
+                } else {
+                    exchange.instrument(span.clone()).await
+                }
             } else {
                 let request = middleware_request(operation, url, headers, auth, body);
                 // Boxed, so that calls without middleware do not carry the chain's state.
-                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan)).await
-            }
-        };
-        let outcome = exchange.instrument(span.clone()).await.and_then(into_result);
-        record_outcome(&span, &outcome);
-        tracing::debug!(
-            parent: &span,
-            api = operation.api,
-            method = operation.method,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "response"
-        );
-        outcome
+                let chain =
+                    Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
+                chain.instrument(span.clone()).await
+            };
+            let outcome = outcome.and_then(into_result);
+            record_outcome(&span, &outcome);
+            tracing::debug!(
+                parent: &span,
+                api = operation.api,
+                method = operation.method,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "response"
+            );
+            outcome
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`RetryPolicy`] and the operation allow, and one refresh after a 401. Below middleware, above
 //! the transport (`transport.rs`, which retries failed connects on its own).
 
+use std::future::Future;
 use std::time::Duration;
 
 use http::StatusCode;
@@ -31,20 +32,29 @@ pub(crate) struct Plan<'a> {
 }
 
 /// Sends `parts` for `operation`.
-pub(crate) async fn exchange(
-    shared: &Shared,
+///
+/// Not an `async fn`: one would keep its arguments twice in its state (as arguments and as the
+/// locals they are moved into), and every byte of that state is copied when the future moves.
+#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+pub(crate) fn exchange<'a>(
+    shared: &'a Shared,
     operation: &'static Operation,
     parts: RequestParts,
-    plan: Plan<'_>,
-) -> Result<Response, Error> {
-    let retryable = operation.idempotent || plan.keyed;
-    let provider = shared.token_provider.as_deref();
-    if provider.is_none() && !(retryable && plan.policy.attempts > 1 && parts.replayable()) {
-        // One attempt and a fixed token: nothing to copy for a second one.
-        return attempt(shared, operation, parts).await;
+    plan: Plan<'a>,
+) -> impl Future<Output = Result<Response, Error>> + 'a {
+    async move {
+        let retryable = operation.idempotent || plan.keyed;
+        let provider = shared.token_provider.as_deref();
+        if provider.is_none() && !(retryable && plan.policy.attempts > 1 && parts.replayable()) {
+            // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`,
+            // written out: one future fewer to build and move on every call.
+            let stream = parts.stream_response.then_some(shared.chunk_timeout);
+            let response = send_with_connect_retries(shared, operation, parts).await?;
+            return read_response(response, shared.max_response_bytes, stream).await;
+        }
+        // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
+        Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)).await
     }
-    // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
-    Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)).await
 }
 
 async fn with_retries(

@@ -18,8 +18,14 @@ use crate::error::Error;
 pub enum Segment<'a> {
     /// A literal segment from the template, checked by the macro.
     Literal(&'static str),
+    /// Consecutive literal segments of the template, joined by `/`, each made of RFC 3986
+    /// unreserved characters only (checked by the macro): appended as they are, unscanned.
+    Raw(&'static str),
     /// A `{name}` placeholder and the argument bound to it.
     Param(&'static str, &'a dyn fmt::Display),
+    /// A `{name}` placeholder bound to a string argument: encoded without formatting machinery,
+    /// to the same text as [`Segment::Param`] would give.
+    Str(&'static str, &'a str),
 }
 
 /// Everything but RFC 3986's unreserved characters is encoded: a server then reads back the
@@ -51,8 +57,20 @@ fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<U
     for segment in path {
         encoded.push('/');
         let start = encoded.len();
-        match segment {
-            Segment::Literal(literal) => push_encoded(encoded, literal),
+        let name = match segment {
+            Segment::Literal(literal) => {
+                push_encoded(encoded, literal);
+                continue;
+            }
+            Segment::Raw(raw) => {
+                debug_assert!(raw.split('/').all(|s| !s.is_empty() && s.bytes().all(is_unreserved)));
+                encoded.push_str(raw);
+                continue;
+            }
+            Segment::Str(name, text) => {
+                push_encoded(encoded, text);
+                name
+            }
             Segment::Param(name, display) => {
                 // Encoded as it is formatted: no copy of the value is kept.
                 if write!(SegmentWriter(encoded), "{display}").is_err() {
@@ -60,13 +78,14 @@ fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<U
                         "path parameter `{name}` could not be formatted"
                     )));
                 }
-                // `.` is kept and `%` encoded, so only these values encode to these texts.
-                if matches!(&encoded[start..], "" | "." | "..") {
-                    return Err(Error::invalid_input(format!(
-                        "path parameter `{name}` must not be empty, `.` or `..`"
-                    )));
-                }
+                name
             }
+        };
+        // `.` is kept and `%` encoded, so only these values encode to these texts.
+        if matches!(&encoded[start..], "" | "." | "..") {
+            return Err(Error::invalid_input(format!(
+                "path parameter `{name}` must not be empty, `.` or `..`"
+            )));
         }
     }
     let mut url = base.clone();
@@ -80,7 +99,7 @@ fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<U
 /// Appends `text` to `out`, percent-encoded as one segment. Text that needs no encoding, as
 /// most does, is copied in one piece.
 fn push_encoded(out: &mut String, text: &str) {
-    if text.bytes().all(is_unreserved) {
+    if text.bytes().all(|byte| UNRESERVED[usize::from(byte)]) {
         out.push_str(text);
     } else {
         out.extend(utf8_percent_encode(text, SEGMENT));
@@ -88,9 +107,20 @@ fn push_encoded(out: &mut String, text: &str) {
 }
 
 /// The bytes [`SEGMENT`] leaves as they are.
-fn is_unreserved(byte: u8) -> bool {
+const fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
+
+/// [`is_unreserved`] as a table: one load per byte.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = is_unreserved(byte as u8);
+        byte += 1;
+    }
+    table
+};
 
 /// Percent-encodes everything written to it into the string, as one segment.
 struct SegmentWriter<'a>(&'a mut String);
@@ -134,6 +164,7 @@ mod tests {
         for byte in 0..=u8::MAX {
             let kept = percent_encoding::percent_encode(&[byte], SEGMENT).to_string().as_bytes() == [byte];
             assert_eq!(is_unreserved(byte), kept, "{byte:#04x}");
+            assert_eq!(UNRESERVED[usize::from(byte)], kept, "{byte:#04x}");
         }
     }
 
@@ -160,6 +191,24 @@ mod tests {
             let err = join(&[bad]).unwrap_err();
             assert!(err.is_invalid_input(), "{bad:?}");
             assert!(!err.may_have_been_delivered());
+        }
+    }
+
+    #[test]
+    fn string_values_and_raw_literals_give_the_same_path() {
+        let base = Url::parse("https://h/v1").unwrap();
+        for value in ["P00000000", "a b", "a/b", "æøå", "..."] {
+            let general = [
+                Segment::Literal("accounts"),
+                Segment::Param("aid", &value),
+                Segment::Literal("auth"),
+                Segment::Literal("mfa"),
+            ];
+            let fast = [Segment::Raw("accounts"), Segment::Str("aid", value), Segment::Raw("auth/mfa")];
+            assert_eq!(join_path(&base, &general).unwrap(), join_path(&base, &fast).unwrap());
+        }
+        for bad in ["", ".", ".."] {
+            assert!(join_path(&base, &[Segment::Str("aid", bad)]).unwrap_err().is_invalid_input());
         }
     }
 

@@ -1,10 +1,12 @@
 //! One request on the wire: assembling each attempt, retrying a connect that failed before
 //! anything was written, and classifying transport failures by whether anything was sent.
 
+use std::future::Future;
 use std::time::Duration;
 
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
+use tokio_util::either::Either;
 use url::Url;
 
 use crate::connect_deadline::{connect_deadline, connecting_until};
@@ -48,6 +50,7 @@ impl RequestParts {
     }
 
     /// Everything but the URL, for another attempt; `None` when the body is a stream.
+    #[inline]
     pub(crate) fn copy_without_url(&self) -> Option<WithoutUrl> {
         let body = match &self.body {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
@@ -58,6 +61,7 @@ impl RequestParts {
     }
 
     /// The request for the last attempt, using up the parts.
+    #[inline]
     fn into_request(self, client_timeout: Duration) -> reqwest::Request {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         assemble(self.method, self.url, self.headers, &self.auth, body, self.timeout, client_timeout)
@@ -74,12 +78,14 @@ pub(crate) struct WithoutUrl {
 }
 
 impl WithoutUrl {
+    #[inline]
     pub(crate) fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
         let Self { method, headers, auth, body, stream_response } = self;
         RequestParts { method, url, headers, auth, body, timeout, stream_response }
     }
 }
 
+#[inline]
 fn assemble(
     method: Method,
     url: Url,
@@ -145,34 +151,40 @@ pub(crate) fn finish_headers(
 ///
 /// The first attempt takes the URL rather than a copy: a connect error hands it back, so a call
 /// whose connect works (nearly all) copies nothing for a retry that does not happen.
-pub(crate) async fn send_with_connect_retries(
-    shared: &Shared,
-    operation: &Operation,
+///
+/// Not an `async fn`, which would keep `parts` twice in its state: as the argument and as the
+/// local it is moved into.
+#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+pub(crate) fn send_with_connect_retries<'a>(
+    shared: &'a Shared,
+    operation: &'a Operation,
     mut parts: RequestParts,
-) -> Result<Wire, Error> {
-    tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
-    let started = tokio::time::Instant::now();
-    let deadline = started + parts.timeout;
-    let connect_by = connect_deadline(started, parts.timeout);
-    let mut attempt = 0;
-    loop {
-        let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-        let failure = match send_once(shared, parts, connect_by).await {
-            Ok(answer) => return Ok(answer),
-            Err(failure) => failure,
-        };
-        let pause = backoff(shared.connect_backoff, attempt);
-        let (Some(retry), Some(url), true) =
-            (retry, failure.connect_url, tokio::time::Instant::now() + pause < connect_by)
-        else {
-            return Err(failure.error);
-        };
-        tracing::Span::current().record("http.request.resend_count", attempt + 1);
-        tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
-        tokio::time::sleep(pause).await;
-        // The call's timeout covers every attempt: the next one gets what is left.
-        parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
-        attempt += 1;
+) -> impl Future<Output = Result<Wire, Error>> + 'a {
+    async move {
+        tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
+        let started = tokio::time::Instant::now();
+        let deadline = started + parts.timeout;
+        let connect_by = connect_deadline(started, parts.timeout);
+        let mut attempt = 0;
+        loop {
+            let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
+            let failure = match send_once(shared, parts, connect_by).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let pause = backoff(shared.connect_backoff, attempt);
+            let (Some(retry), Some(url), true) =
+                (retry, failure.connect_url, tokio::time::Instant::now() + pause < connect_by)
+            else {
+                return Err(failure.error);
+            };
+            tracing::Span::current().record("http.request.resend_count", attempt + 1);
+            tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
+            tokio::time::sleep(pause).await;
+            // The call's timeout covers every attempt: the next one gets what is left.
+            parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
+            attempt += 1;
+        }
     }
 }
 
@@ -183,22 +195,25 @@ pub(crate) struct Failure {
     pub(crate) connect_url: Option<Url>,
 }
 
-/// One attempt through the client's transport.
-async fn send_once(
+/// One attempt through the client's transport. Not an `async fn`, for the reason above.
+#[allow(clippy::manual_async_fn)] // An `async fn` stores its arguments twice.
+fn send_once(
     shared: &Shared,
     parts: RequestParts,
     connect_by: tokio::time::Instant,
-) -> Result<Wire, Failure> {
-    #[cfg(feature = "hyper-transport")]
-    if let Some(hyper) = &shared.hyper {
-        return hyper.send_once(parts, connect_by, shared.connect_timeout).await;
-    }
-    let timeout = parts.timeout;
-    match execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await {
-        Ok(response) => Ok(Wire::Reqwest { response, timeout }),
-        Err(error) => {
-            let connect_url = error.is_connect().then(|| error.url().cloned()).flatten();
-            Err(Failure { error: classify(error, timeout, shared.connect_timeout), connect_url })
+) -> impl Future<Output = Result<Wire, Failure>> + '_ {
+    async move {
+        #[cfg(feature = "hyper-transport")]
+        if let Some(hyper) = &shared.hyper {
+            return hyper.send_once(parts, connect_by, shared.connect_timeout).await;
+        }
+        let timeout = parts.timeout;
+        match execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await {
+            Ok(response) => Ok(Wire::Reqwest { response, timeout }),
+            Err(error) => {
+                let connect_url = error.is_connect().then(|| error.url().cloned()).flatten();
+                Err(Failure { error: classify(error, timeout, shared.connect_timeout), connect_url })
+            }
         }
     }
 }
@@ -211,16 +226,23 @@ const CONNECT_ENDS_FIRST: Duration = Duration::from_millis(50);
 /// goes through the transport whose connector stops at `connect_by`, so that running out of
 /// time while connecting reads as "nothing sent". Otherwise the connect timeout ends any connect
 /// first, and the plain transport (no layer, fewer allocations per request) is used.
-async fn execute(
+///
+/// Not an `async fn`: the chosen transport's own future is the attempt's whole state, without a
+/// second copy of `request` beside it.
+#[inline]
+fn execute(
     shared: &Shared,
     request: reqwest::Request,
     timeout: Duration,
     connect_by: tokio::time::Instant,
-) -> Result<reqwest::Response, reqwest::Error> {
+) -> Either<
+    impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+    impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+> {
     if timeout > shared.connect_timeout.saturating_add(CONNECT_ENDS_FIRST) {
-        shared.http.execute(request).await
+        Either::Left(shared.http.execute(request))
     } else {
-        connecting_until(connect_by, shared.http_connect_deadline.execute(request)).await
+        Either::Right(connecting_until(connect_by, shared.http_connect_deadline.execute(request)))
     }
 }
 

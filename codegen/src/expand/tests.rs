@@ -368,7 +368,8 @@ fn raw_identifiers_bind_without_prefix() {
             }
         },
     );
-    assert!(output.contains("Segment :: Param (\"type\" , & r#type)"));
+    assert!(output
+        .contains("Segment :: Str (\"type\" , :: core :: convert :: AsRef :: < str > :: as_ref (& r#type))"));
     assert!(output.contains("__call . query (\"ref\" , & r#ref)"));
 }
 

@@ -46,7 +46,7 @@ impl Store for StoreClient {
         let mut __call = self.__client.call(
             &__OPERATION,
             &[
-                ::http_api_client::__private::Segment::Literal("items"),
+                ::http_api_client::__private::Segment::Raw("items"),
                 ::http_api_client::__private::Segment::Param("id", &id),
             ],
         );

@@ -77,9 +77,12 @@ impl Billing for BillingClient {
         let mut __call = self.__client.call(
             &__OPERATION,
             &[
-                ::http_api_client::__private::Segment::Literal("accounts"),
-                ::http_api_client::__private::Segment::Param("aid", &aid),
-                ::http_api_client::__private::Segment::Literal("invoices"),
+                ::http_api_client::__private::Segment::Raw("accounts"),
+                ::http_api_client::__private::Segment::Str(
+                    "aid",
+                    ::core::convert::AsRef::<str>::as_ref(&aid),
+                ),
+                ::http_api_client::__private::Segment::Raw("invoices"),
             ],
         );
         __call.query("limit", &limit);
@@ -106,9 +109,12 @@ impl Billing for BillingClient {
         let mut __call = self.__client.call(
             &__OPERATION,
             &[
-                ::http_api_client::__private::Segment::Literal("accounts"),
-                ::http_api_client::__private::Segment::Param("account_id", &aid),
-                ::http_api_client::__private::Segment::Literal("things"),
+                ::http_api_client::__private::Segment::Raw("accounts"),
+                ::http_api_client::__private::Segment::Str(
+                    "account_id",
+                    ::core::convert::AsRef::<str>::as_ref(&aid),
+                ),
+                ::http_api_client::__private::Segment::Raw("things"),
             ],
         );
         __call.json(thing);
@@ -131,13 +137,8 @@ impl Billing for BillingClient {
                 "/oauth/token",
                 false,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Literal("oauth"),
-                ::http_api_client::__private::Segment::Literal("token"),
-            ],
-        );
+        let mut __call =
+            self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
         __call.form(&req);
         ::core::result::Result::map_err(
             {
@@ -180,8 +181,11 @@ impl Billing for BillingClient {
         let mut __call = self.__client.call(
             &__OPERATION,
             &[
-                ::http_api_client::__private::Segment::Literal("files"),
-                ::http_api_client::__private::Segment::Param("name", &name),
+                ::http_api_client::__private::Segment::Raw("files"),
+                ::http_api_client::__private::Segment::Str(
+                    "name",
+                    ::core::convert::AsRef::<str>::as_ref(&name),
+                ),
             ],
         );
         __call.bytes(data, "image/png");
@@ -204,7 +208,7 @@ impl Billing for BillingClient {
                 false,
             );
         let mut __call =
-            self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Literal("notes")]);
+            self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
         __call.text(&text, "text/plain; charset=utf-8");
         ::core::result::Result::map_err(
             {

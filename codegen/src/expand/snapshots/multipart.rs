@@ -64,9 +64,9 @@ impl Uploads for UploadsClient {
         let mut __call = self.__client.call(
             &__OPERATION,
             &[
-                ::http_api_client::__private::Segment::Literal("users"),
+                ::http_api_client::__private::Segment::Raw("users"),
                 ::http_api_client::__private::Segment::Param("id", &id),
-                ::http_api_client::__private::Segment::Literal("avatar"),
+                ::http_api_client::__private::Segment::Raw("avatar"),
             ],
         );
         __call.header("X-Request-Id", &rid);
