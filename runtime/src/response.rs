@@ -1,5 +1,6 @@
 //! Reading a response: the size cap, JSON decoding, and [`ApiResponse`].
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -48,30 +49,42 @@ impl<T> ApiResponse<T> {
 /// redirect's not at all; an error body up to `limit`, since status, headers and `Retry-After`
 /// matter more than the body, so an oversized one is cut rather than turned into `TooLarge`.
 /// With `stream`, a 2xx body is left unread for the caller, as a [`ByteStream`].
-pub(crate) async fn read_response(
+///
+/// Not an `async fn`, and the body is read through a borrow: either way the answer would sit twice
+/// in the call's state, which is copied whenever the future moves.
+#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+pub(crate) fn read_response(
     mut response: Wire,
     limit: usize,
     stream: Option<Duration>,
-) -> Result<Response, Error> {
-    let status = response.status();
-    let headers = response.take_headers();
-    if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
-        let stream = ByteStream::download(status, response.into_chunks(), chunk_timeout);
-        return Ok(Response { status, headers, body: Bytes::new(), stream: Some(stream), complete: true });
+) -> impl Future<Output = Result<Response, Error>> {
+    async move {
+        let status = response.status();
+        let headers = response.take_headers();
+        if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
+            let stream = ByteStream::download(status, response.into_chunks(), chunk_timeout);
+            return Ok(Response {
+                status,
+                headers,
+                body: Bytes::new(),
+                stream: Some(stream),
+                complete: true,
+            });
+        }
+        let (body, complete) = if status.is_success() {
+            (read_body(&mut response, limit).await?, true)
+        } else if status.is_redirection() {
+            (Bytes::new(), true)
+        } else {
+            read_body_prefix(&mut response, limit).await?
+        };
+        Ok(Response { status, headers, body, stream: None, complete })
     }
-    let (body, complete) = if status.is_success() {
-        (read_body(response, limit).await?, true)
-    } else if status.is_redirection() {
-        (Bytes::new(), true)
-    } else {
-        read_body_prefix(response, limit).await?
-    };
-    Ok(Response { status, headers, body, stream: None, complete })
 }
 
 /// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.
 /// Nothing is read when `Content-Length` already says the body is larger.
-async fn read_body_prefix(mut response: Wire, limit: usize) -> Result<(Bytes, bool), Error> {
+async fn read_body_prefix(response: &mut Wire, limit: usize) -> Result<(Bytes, bool), Error> {
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Ok((Bytes::new(), false));
     }
@@ -90,7 +103,7 @@ async fn read_body_prefix(mut response: Wire, limit: usize) -> Result<(Bytes, bo
 /// Reads the whole body, failing as soon as it is known to exceed `limit` bytes: from
 /// `Content-Length` before reading anything, else while reading. The common one-chunk body is
 /// returned without a copy.
-async fn read_body(mut response: Wire, limit: usize) -> Result<Bytes, Error> {
+async fn read_body(response: &mut Wire, limit: usize) -> Result<Bytes, Error> {
     let status = response.status();
     if response.content_length().is_some_and(|len| len > limit as u64) {
         return Err(Error::too_large(status, limit));
