@@ -20,6 +20,7 @@ use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
+use crate::path::Target;
 use crate::returns::Decode;
 use crate::shared::Shared;
 use crate::stream::ByteStream;
@@ -32,7 +33,7 @@ pub struct Call<'c> {
     shared: &'c Shared,
     options: Option<&'c CallOptions>,
     operation: &'static Operation,
-    url: Result<Url, Error>,
+    target: Result<Target, Error>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Option<(HeaderValue, ByteStream)>,
@@ -50,13 +51,13 @@ impl<'c> Call<'c> {
         shared: &'c Shared,
         options: Option<&'c CallOptions>,
         operation: &'static Operation,
-        url: Result<Url, Error>,
+        target: Result<Target, Error>,
     ) -> Self {
         Self {
             shared,
             options,
             operation,
-            url,
+            target,
             query: Vec::new(),
             headers: HeaderMap::new(),
             body: None,
@@ -67,8 +68,8 @@ impl<'c> Call<'c> {
 
     /// Keeps `error` as the call's outcome unless an earlier argument failed already.
     pub(crate) fn fail(&mut self, error: Error) {
-        if self.url.is_ok() {
-            self.url = Err(error);
+        if self.target.is_ok() {
+            self.target = Err(error);
         }
     }
 
@@ -195,7 +196,7 @@ impl<'c> Call<'c> {
         async move {
             let shared = self.shared;
             let options = self.options;
-            let mut url = self.url?;
+            let mut target = self.target?;
             let mut headers = self.headers;
             let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
             let mut auth = shared.auth.clone();
@@ -218,13 +219,13 @@ impl<'c> Call<'c> {
                 }
             }
             if !self.query.is_empty() {
-                url.query_pairs_mut().extend_pairs(&self.query);
+                target.append_query(&self.query);
             }
             let body = self.body;
 
             let started = Instant::now();
             let operation = self.operation;
-            let span = call_span(operation, &url, shared.record_url);
+            let span = call_span(operation, &shared.base, &target, shared.record_url);
             let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
             let plan = Plan { keyed: self.keyed, policy, stream_response };
             // The exchange is instrumented itself, not wrapped in another future: its state is
@@ -232,7 +233,7 @@ impl<'c> Call<'c> {
             let outcome = if shared.middleware.is_empty() {
                 let parts = RequestParts {
                     method: operation.http_method.clone(),
-                    url,
+                    target,
                     headers,
                     auth,
                     body: body.map(|(content_type, body)| (Some(content_type), body)),
@@ -248,7 +249,8 @@ impl<'c> Call<'c> {
                     exchange.instrument(span.clone()).await
                 }
             } else {
-                let request = middleware_request(operation, url, headers, auth, body);
+                let request =
+                    middleware_request(operation, target.into_url(&shared.base)?, headers, auth, body);
                 // Boxed, so that calls without middleware do not carry the chain's state.
                 let chain =
                     Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
@@ -301,15 +303,15 @@ fn into_result(response: Response) -> Result<Response, Error> {
 /// One span per call, with OpenTelemetry's HTTP client fields. `otel.name` carries the route
 /// (`POST /accounts/{aid}/auth/mfa/challenge`), since a `tracing` span's own name is static. Path
 /// and query values appear only in `url.full`, and only when the client opted in.
-fn call_span(operation: &'static Operation, url: &Url, record_url: bool) -> tracing::Span {
+fn call_span(operation: &'static Operation, base: &Url, target: &Target, record_url: bool) -> tracing::Span {
     let span = tracing::info_span!(
         "http_client_call",
         otel.name = %operation,
         otel.kind = "client",
         http.request.method = %operation.http_method,
         url.template = operation.path_template,
-        server.address = url.host_str().unwrap_or(""),
-        server.port = url.port_or_known_default().unwrap_or(0),
+        server.address = base.host_str().unwrap_or(""),
+        server.port = base.port_or_known_default().unwrap_or(0),
         api.name = operation.api,
         api.method = operation.method,
         http.response.status_code = tracing::field::Empty,
@@ -317,7 +319,8 @@ fn call_span(operation: &'static Operation, url: &Url, record_url: bool) -> trac
         http.request.resend_count = tracing::field::Empty,
         url.full = tracing::field::Empty,
     );
-    if record_url && !span.is_disabled() {
+    // Spans record URLs only for clients whose targets are whole URLs (`origin_form_targets`).
+    if let (true, false, Target::Url(url)) = (record_url, span.is_disabled(), target) {
         span.record("url.full", url.as_str());
     }
     span

@@ -8,7 +8,7 @@ use url::Url;
 use crate::call::Call;
 use crate::operation::Operation;
 use crate::options::CallOptions;
-use crate::path::{join_path, Segment};
+use crate::path::{encode_path, join_path, Segment, Target};
 use crate::shared::Shared;
 
 /// The runtime client: one connection pool, the base URL (parsed once) and the credentials.
@@ -46,7 +46,13 @@ impl Client {
     /// percent-encoded as exactly one segment. Used by generated code.
     #[doc(hidden)]
     pub fn call(&self, operation: &'static Operation, path: &[Segment<'_>]) -> Call<'_> {
-        Call::new(&self.shared, self.options.as_deref(), operation, join_path(&self.shared.base, path))
+        let shared = &*self.shared;
+        let target = if shared.origin_form_targets() {
+            encode_path(&shared.base, path).map(Target::Origin)
+        } else {
+            join_path(&shared.base, path).map(Target::Url)
+        };
+        Call::new(shared, self.options.as_deref(), operation, target)
     }
 }
 

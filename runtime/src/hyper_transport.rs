@@ -37,6 +37,7 @@ use url::Url;
 
 use crate::connect_deadline::{connecting_until, current, timed_out};
 use crate::error::Error;
+use crate::path::Target;
 use crate::stream::{is_upload_failure, ByteStream, UploadFailed};
 use crate::transport::{finish_headers, Failure, RequestParts};
 use crate::wire::{Chunks, Wire};
@@ -112,7 +113,7 @@ impl HyperTransport {
                 Ok(sender) => sender,
                 Err(error) => {
                     let error = connect_error(error, timeout, connect_timeout);
-                    return Err(Failure { error, connect_url: Some(parts.url) });
+                    return Err(Failure { error, connect_url: Some(parts.target) });
                 }
             };
             let mut request = self.request(parts)?;
@@ -172,8 +173,13 @@ impl HyperTransport {
 
     /// The request: origin-form target, the caller's headers, then the client's.
     fn request(&self, parts: RequestParts) -> Result<hyper::Request<RequestBody>, Failure> {
-        let RequestParts { method, url, mut headers, auth, body, .. } = parts;
-        let target = Uri::try_from(&url[url::Position::BeforePath..]).map_err(|e| Failure {
+        let RequestParts { method, target, mut headers, auth, body, .. } = parts;
+        let target = match target {
+            // The text becomes the URI's buffer: parsed, not copied.
+            Target::Origin(target) => Uri::try_from(target),
+            Target::Url(url) => Uri::try_from(&url[url::Position::BeforePath..]),
+        };
+        let target = target.map_err(|e| Failure {
             error: Error::invalid_input("the URL is not a valid request target").with_source(Box::new(e)),
             connect_url: None,
         })?;

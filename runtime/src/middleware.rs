@@ -174,7 +174,7 @@ impl Next<'_> {
             None => {
                 let parts = RequestParts {
                     method: request.method,
-                    url: request.url,
+                    target: crate::path::Target::Url(request.url),
                     headers: request.headers,
                     auth: None,
                     body: request.body.map(|body| (None, body)),

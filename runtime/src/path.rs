@@ -52,7 +52,68 @@ pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> 
     })
 }
 
+/// The request target of a call: a whole URL, or (for a transport that only needs the
+/// origin-form, the hyper transport) the encoded path and query alone, the origin being the
+/// client's. The second skips building a `Url`, which re-parses the path the encoder just wrote.
+pub(crate) enum Target {
+    Url(Url),
+    /// `/path?query`, encoded.
+    Origin(String),
+}
+
+impl Target {
+    /// Appends `pairs` as the query, encoded as `Url::query_pairs_mut` would.
+    pub(crate) fn append_query(&mut self, pairs: &[(String, String)]) {
+        match self {
+            Self::Url(url) => {
+                url.query_pairs_mut().extend_pairs(pairs);
+            }
+            Self::Origin(target) => {
+                let start = target.len() + 1;
+                target.push('?');
+                let mut query = form_urlencoded::Serializer::for_suffix(std::mem::take(target), start);
+                *target = query.extend_pairs(pairs).finish();
+            }
+        }
+    }
+
+    /// The whole URL: what reqwest, middleware and spans take.
+    pub(crate) fn into_url(self, base: &Url) -> Result<Url, Error> {
+        match self {
+            Self::Url(url) => Ok(url),
+            Self::Origin(target) => {
+                let (path, query) = target.split_once('?').map_or((&target[..], None), |(p, q)| (p, Some(q)));
+                let mut url = to_url(base, path)?;
+                url.set_query(query);
+                Ok(url)
+            }
+        }
+    }
+}
+
+/// `base`'s path with `path` appended, encoded, alone: for [`Target::Origin`].
+pub(crate) fn encode_path(base: &Url, path: &[Segment<'_>]) -> Result<String, Error> {
+    let mut encoded = String::with_capacity(base.path().len() + 64);
+    encode_into(&mut encoded, base, path)?;
+    Ok(encoded)
+}
+
 fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> {
+    encode_into(encoded, base, path)?;
+    to_url(base, encoded)
+}
+
+/// `base` with the path `encoded`, refused if the URL library would change one byte of it.
+fn to_url(base: &Url, encoded: &str) -> Result<Url, Error> {
+    let mut url = base.clone();
+    url.set_path(encoded);
+    if url.path() != encoded {
+        return Err(Error::invalid_input("the path would be changed by URL normalisation"));
+    }
+    Ok(url)
+}
+
+fn encode_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<(), Error> {
     encoded.push_str(base.path().trim_end_matches('/'));
     for segment in path {
         encoded.push('/');
@@ -88,12 +149,7 @@ fn join_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result<U
             )));
         }
     }
-    let mut url = base.clone();
-    url.set_path(encoded);
-    if url.path() != encoded.as_str() {
-        return Err(Error::invalid_input("the path would be changed by URL normalisation"));
-    }
-    Ok(url)
+    Ok(())
 }
 
 /// Appends `text` to `out`, percent-encoded as one segment. Text that needs no encoding, as

@@ -37,3 +37,19 @@ pub(crate) struct Shared {
     #[cfg(feature = "hyper-transport")]
     pub(crate) hyper: Option<crate::hyper_transport::HyperTransport>,
 }
+
+impl Shared {
+    /// Whether calls need only the origin-form target (path and query), not a whole `Url`: on the
+    /// hyper transport, with no middleware (which is shown a `Url`) and no `url.full` in spans.
+    #[inline]
+    pub(crate) fn origin_form_targets(&self) -> bool {
+        #[cfg(feature = "hyper-transport")]
+        {
+            self.hyper.is_some() && self.middleware.is_empty() && !self.record_url
+        }
+        #[cfg(not(feature = "hyper-transport"))]
+        {
+            false
+        }
+    }
+}

@@ -12,6 +12,7 @@ use url::Url;
 use crate::connect_deadline::{connect_deadline, connecting_until};
 use crate::error::Error;
 use crate::operation::Operation;
+use crate::path::Target;
 use crate::shared::Shared;
 use crate::stream::{is_upload_failure, ByteStream};
 use crate::wire::Wire;
@@ -26,7 +27,8 @@ use crate::wire::Wire;
 /// earlier header of its name.
 pub(crate) struct RequestParts {
     pub(crate) method: Method,
-    pub(crate) url: Url,
+    /// The URL, or the origin-form target alone for the hyper transport (see `Target`).
+    pub(crate) target: Target,
     pub(crate) headers: HeaderMap,
     pub(crate) auth: Option<HeaderValue>,
     /// The content type (unless `headers` has one already) and the body: bytes in memory, which
@@ -46,7 +48,11 @@ impl RequestParts {
     /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
     pub(crate) fn try_clone(&self) -> Option<Self> {
         let copy = self.copy_without_url()?;
-        Some(copy.with_url(self.url.clone(), self.timeout))
+        let target = match &self.target {
+            Target::Url(url) => Target::Url(url.clone()),
+            Target::Origin(target) => Target::Origin(target.clone()),
+        };
+        Some(copy.with_url(target, self.timeout))
     }
 
     /// Everything but the URL, for another attempt; `None` when the body is a stream.
@@ -60,11 +66,13 @@ impl RequestParts {
         Some(WithoutUrl { method, headers, auth, body, stream_response: self.stream_response })
     }
 
-    /// The request for the last attempt, using up the parts.
+    /// The request for the last attempt, using up the parts. An origin-form target (made only for
+    /// the hyper transport) is completed with `base`.
     #[inline]
-    fn into_request(self, client_timeout: Duration) -> reqwest::Request {
+    fn into_request(self, base: &Url, client_timeout: Duration) -> Result<reqwest::Request, Error> {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
-        assemble(self.method, self.url, self.headers, &self.auth, body, self.timeout, client_timeout)
+        let url = self.target.into_url(base)?;
+        Ok(assemble(self.method, url, self.headers, &self.auth, body, self.timeout, client_timeout))
     }
 }
 
@@ -79,9 +87,9 @@ pub(crate) struct WithoutUrl {
 
 impl WithoutUrl {
     #[inline]
-    pub(crate) fn with_url(self, url: Url, timeout: Duration) -> RequestParts {
+    pub(crate) fn with_url(self, target: Target, timeout: Duration) -> RequestParts {
         let Self { method, headers, auth, body, stream_response } = self;
-        RequestParts { method, url, headers, auth, body, timeout, stream_response }
+        RequestParts { method, target, headers, auth, body, timeout, stream_response }
     }
 }
 
@@ -192,7 +200,7 @@ pub(crate) fn send_with_connect_retries<'a>(
 /// back, for another attempt.
 pub(crate) struct Failure {
     pub(crate) error: Error,
-    pub(crate) connect_url: Option<Url>,
+    pub(crate) connect_url: Option<Target>,
 }
 
 /// One attempt through the client's transport. Not an `async fn`, for the reason above.
@@ -208,10 +216,14 @@ fn send_once(
             return hyper.send_once(parts, connect_by, shared.connect_timeout).await;
         }
         let timeout = parts.timeout;
-        match execute(shared, parts.into_request(shared.timeout), timeout, connect_by).await {
+        let request = match parts.into_request(&shared.base, shared.timeout) {
+            Ok(request) => request,
+            Err(error) => return Err(Failure { error, connect_url: None }),
+        };
+        match execute(shared, request, timeout, connect_by).await {
             Ok(response) => Ok(Wire::Reqwest { response, timeout }),
             Err(error) => {
-                let connect_url = error.is_connect().then(|| error.url().cloned()).flatten();
+                let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
                 Err(Failure { error: classify(error, timeout, shared.connect_timeout), connect_url })
             }
         }
@@ -292,7 +304,7 @@ mod tests {
         headers.insert("x-extra", HeaderValue::from_static("1"));
         RequestParts {
             method: Method::POST,
-            url: Url::parse("http://127.0.0.1:1/v1/a").unwrap(),
+            target: Target::Url(Url::parse("http://127.0.0.1:1/v1/a").unwrap()),
             headers,
             auth: Some(HeaderValue::from_static("Bearer t")),
             body: Some((Some(JSON), Bytes::from_static(b"{}").into())),
@@ -306,8 +318,9 @@ mod tests {
         let client_timeout = Duration::from_secs(30);
         for timeout in [client_timeout, Duration::from_secs(5)] {
             let parts = parts(timeout);
-            let retry = parts.try_clone().unwrap().into_request(client_timeout);
-            let last = parts.into_request(client_timeout);
+            let base = Url::parse("http://127.0.0.1:1").unwrap();
+            let retry = parts.try_clone().unwrap().into_request(&base, client_timeout).unwrap();
+            let last = parts.into_request(&base, client_timeout).unwrap();
             for request in [&retry, &last] {
                 assert_eq!(request.method(), Method::POST);
                 assert_eq!(request.url().as_str(), "http://127.0.0.1:1/v1/a");

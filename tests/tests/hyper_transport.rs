@@ -70,3 +70,31 @@ fn a_proxy_that_would_apply_is_refused_not_bypassed() {
     remote(Transport::Reqwest).proxy("http://proxy.example.invalid:3128").build().unwrap();
     let _: Client = remote(Transport::Hyper).no_proxy().build().unwrap();
 }
+
+#[dintero_auth::api]
+pub trait Things {
+    #[get("/things/{id}/parts")]
+    async fn parts(
+        &self,
+        id: &str,
+        #[query] q: &str,
+        #[query] n: Option<u32>,
+        #[query] tags: &[&str],
+    ) -> Result<(), dintero_auth::Error>;
+}
+
+#[tokio::test]
+async fn path_and_query_values_reach_the_wire_alike_on_both_transports() {
+    let server = TestServer::always(Reply::new(200, "")).await;
+    let mut targets = Vec::new();
+    for transport in [Transport::Reqwest, Transport::Hyper] {
+        let api = ThingsClient::new(builder(&server.base_url(), transport).build().unwrap());
+        api.parts("a b/ä%;", "x y&z=1+ü#", Some(7), &["t 1", "t/2"]).await.unwrap();
+        targets.push(server.requests().pop().unwrap().target);
+    }
+    assert_eq!(targets[0], targets[1]);
+    assert_eq!(
+        targets[0],
+        "/v1/things/a%20b%2F%C3%A4%25%3B/parts?q=x+y%26z%3D1%2B%C3%BC%23&n=7&tags=t+1&tags=t%2F2"
+    );
+}
