@@ -159,10 +159,8 @@ impl<'c> Call<'c> {
     }
 
     fn raw_body(&mut self, body: &[u8], content_type: &'static str) {
-        match HeaderValue::from_str(content_type) {
-            Ok(value) => self.set_body(value, body.to_vec()),
-            Err(_) => self.fail(Error::invalid_input("the body's content type is not a valid header value")),
-        }
+        // Bytes in memory: a `ByteStream` of them is sent with its length and can be re-sent.
+        self.stream(body.to_vec(), content_type);
     }
 
     /// Sets an `application/x-www-form-urlencoded` body; the value is flattened like a query.
@@ -223,7 +221,8 @@ impl<'c> Call<'c> {
             }
             let body = self.body;
 
-            let started = Instant::now();
+            // Read only by the debug event below: no clock read when nothing listens for it.
+            let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
             let operation = self.operation;
             let span = call_span(operation, &shared.base, &target, shared.record_url);
             let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
@@ -262,7 +261,7 @@ impl<'c> Call<'c> {
                 parent: &span,
                 api = operation.api,
                 method = operation.method,
-                elapsed_ms = started.elapsed().as_millis() as u64,
+                elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis() as u64),
                 "response"
             );
             outcome

@@ -33,7 +33,11 @@ impl Client {
 
     /// The HTTP implementation underneath ([`ClientBuilder::transport`](crate::ClientBuilder::transport)).
     pub fn transport(&self) -> crate::Transport {
-        self.shared.transport
+        #[cfg(feature = "hyper-transport")]
+        if self.shared.hyper.is_some() {
+            return crate::Transport::Hyper;
+        }
+        crate::Transport::Reqwest
     }
 
     /// A handle whose calls use `options` (timeout, extra headers, another bearer token). It

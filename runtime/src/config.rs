@@ -321,7 +321,6 @@ impl ClientBuilder {
             record_url: self.record_url,
             retry: self.retry,
             token_provider: self.token_provider,
-            transport: self.transport,
             #[cfg(feature = "hyper-transport")]
             hyper,
         })))

@@ -114,14 +114,7 @@ where
     }
 }
 
-/// The deadline of the attempt being polled on this thread, if any: for a connector to obey.
-#[cfg(feature = "hyper-transport")]
-pub(crate) fn current() -> Option<Instant> {
-    CALL_DEADLINE.get()
-}
-
-/// The error of a connect ended by the call's deadline.
-pub(crate) fn timed_out() -> BoxError {
+fn timed_out() -> BoxError {
     Box::new(std::io::Error::new(std::io::ErrorKind::TimedOut, "the call's timeout elapsed while connecting"))
 }
 

@@ -372,6 +372,21 @@ impl<B> StdError for Error<B> {
     }
 }
 
+/// Whether `error` or any error in its `source()` chain passes `test`.
+pub(crate) fn chain_has(
+    error: &(dyn StdError + 'static),
+    test: impl Fn(&(dyn StdError + 'static)) -> bool,
+) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if test(error) {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

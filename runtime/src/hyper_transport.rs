@@ -28,26 +28,26 @@ use http::{StatusCode, Uri};
 use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 use hyper::client::conn::http1::SendRequest;
-use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use url::Url;
 
-use crate::connect_deadline::{connecting_until, current, timed_out};
+use crate::connect_deadline::{connecting_until, ConnectDeadline, ConnectDeadlineLayer};
 use crate::error::Error;
 use crate::path::Target;
 use crate::stream::{is_upload_failure, ByteStream, UploadFailed};
 use crate::transport::{finish_headers, Failure, RequestParts};
 use crate::wire::{Chunks, Wire};
+use tower_layer::Layer as _;
 use tower_service::Service as _;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The client: a pool of connections to the base URL's origin, over rustls.
 pub(crate) struct HyperTransport {
-    connector: Connector,
+    /// rustls over TCP, each connect ended at the calling attempt's deadline, as reqwest's is.
+    connector: ConnectDeadline<HttpsConnector<HttpConnector>>,
     /// `scheme://authority` of the base URL: what every connection is opened to.
     origin: Uri,
     pool: Arc<Pool>,
@@ -94,7 +94,8 @@ impl HyperTransport {
         })?;
         default_headers.insert(http::header::HOST, host);
         let pool = Arc::new(Pool { idle: Mutex::new(Vec::new()), idle_timeout: pool_idle_timeout });
-        Ok(Self { connector: Connector(https), origin, pool, default_headers })
+        let connector = ConnectDeadlineLayer.layer(https);
+        Ok(Self { connector, origin, pool, default_headers })
     }
 
     /// One attempt, within the call's time; a connect still open at `connect_by` fails as a
@@ -241,7 +242,7 @@ impl Pool {
 /// A connect that failed (nothing sent): a timeout when the connect timeout or the call's
 /// deadline ended it.
 fn connect_error(error: BoxError, timeout: Duration, connect_timeout: Duration) -> Error {
-    let timed_out = chain_has(&*error, |e| {
+    let timed_out = crate::error::chain_has(&*error, |e| {
         e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
     });
     if timed_out {
@@ -259,20 +260,6 @@ fn sent_failure(error: hyper::Error) -> Failure {
         "the connection failed after the request was sent"
     };
     Failure { error: Error::transport(message, Box::new(error)), connect_url: None }
-}
-
-fn chain_has(
-    error: &(dyn std::error::Error + 'static),
-    test: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
-) -> bool {
-    let mut next = Some(error);
-    while let Some(error) = next {
-        if test(error) {
-            return true;
-        }
-        next = error.source();
-    }
-    false
 }
 
 /// An answer whose body is read under the call's deadline.
@@ -306,9 +293,7 @@ impl Answer {
             Err(_) => return Err(Error::timeout(timeout, true).at_status(status)),
         };
         if chunk.is_none() {
-            if let Some((pool, sender)) = self.keep.take() {
-                pool.put(sender);
-            }
+            release(&mut self.keep);
         }
         Ok(chunk)
     }
@@ -322,6 +307,13 @@ impl Answer {
             status,
             keep: self.keep,
         })
+    }
+}
+
+/// A connection whose answer was read to the end goes back to its pool.
+fn release(keep: &mut Option<(Arc<Pool>, SendRequest<RequestBody>)>) {
+    if let Some((pool, sender)) = keep.take() {
+        pool.put(sender);
     }
 }
 
@@ -363,9 +355,7 @@ impl Stream for HyperChunks {
         let status = self.status;
         if let Poll::Ready(item) = poll_data(Pin::new(&mut self.body), cx, status) {
             if item.is_none() {
-                if let Some((pool, sender)) = self.keep.take() {
-                    pool.put(sender);
-                }
+                release(&mut self.keep);
             }
             return Poll::Ready(item);
         }
@@ -412,30 +402,5 @@ impl Body for RequestBody {
             Self::Bytes(Some(bytes)) => SizeHint::with_exact(bytes.len() as u64),
             Self::Stream(_) => SizeHint::default(),
         }
-    }
-}
-
-/// rustls over TCP, each connect ended at the calling attempt's deadline (`connect_deadline`).
-#[derive(Clone)]
-struct Connector(HttpsConnector<HttpConnector>);
-
-impl tower_service::Service<Uri> for Connector {
-    type Response = MaybeHttpsStream<TokioIo<TcpStream>>;
-    type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-        self.0.poll_ready(cx)
-    }
-
-    fn call(&mut self, uri: Uri) -> Self::Future {
-        let deadline = current();
-        let connect = self.0.call(uri);
-        Box::pin(async move {
-            match deadline {
-                Some(at) => tokio::time::timeout_at(at, connect).await.unwrap_or_else(|_| Err(timed_out())),
-                None => connect.await,
-            }
-        })
     }
 }

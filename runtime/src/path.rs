@@ -55,6 +55,7 @@ pub(crate) fn join_path(base: &Url, path: &[Segment<'_>]) -> Result<Url, Error> 
 /// The request target of a call: a whole URL, or (for a transport that only needs the
 /// origin-form, the hyper transport) the encoded path and query alone, the origin being the
 /// client's. The second skips building a `Url`, which re-parses the path the encoder just wrote.
+#[derive(Clone)]
 pub(crate) enum Target {
     Url(Url),
     /// `/path?query`, encoded.

@@ -31,8 +31,6 @@ pub(crate) struct Shared {
     pub(crate) record_url: bool,
     pub(crate) retry: RetryPolicy,
     pub(crate) token_provider: Option<Arc<dyn TokenProvider>>,
-    /// The transport chosen.
-    pub(crate) transport: crate::config::Transport,
     /// The hyper transport, when chosen: it then carries every request instead of reqwest.
     #[cfg(feature = "hyper-transport")]
     pub(crate) hyper: Option<crate::hyper_transport::HyperTransport>,

@@ -215,14 +215,7 @@ impl StdError for UploadFailed {
 
 /// Whether `error`'s chain holds an [`UploadFailed`].
 pub(crate) fn is_upload_failure(error: &(dyn StdError + 'static)) -> bool {
-    let mut next = Some(error);
-    while let Some(error) = next {
-        if error.is::<UploadFailed>() {
-            return true;
-        }
-        next = error.source();
-    }
-    false
+    crate::error::chain_has(error, |e| e.is::<UploadFailed>())
 }
 
 struct UploadErrors(ByteStream);

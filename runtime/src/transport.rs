@@ -48,11 +48,7 @@ impl RequestParts {
     /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
     pub(crate) fn try_clone(&self) -> Option<Self> {
         let copy = self.copy_without_url()?;
-        let target = match &self.target {
-            Target::Url(url) => Target::Url(url.clone()),
-            Target::Origin(target) => Target::Origin(target.clone()),
-        };
-        Some(copy.with_url(target, self.timeout))
+        Some(copy.with_url(self.target.clone(), self.timeout))
     }
 
     /// Everything but the URL, for another attempt; `None` when the body is a stream.

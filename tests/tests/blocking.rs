@@ -192,3 +192,29 @@ fn middleware_and_options_apply_to_blocking_calls() {
     assert_eq!(error.kind(), ErrorKind::InvalidInput);
     assert_eq!(fake.server.request_count(), 1);
 }
+
+#[dintero_auth::api]
+pub trait Downloads {
+    #[get("/pattern/{size}")]
+    async fn download(&self, size: u64) -> Result<dintero_auth::ByteStream, Error>;
+}
+
+#[test]
+fn a_streamed_answer_of_a_blocking_call_is_read_with_block_on() {
+    let (base_url, runtime) = std::thread::spawn(|| {
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let server = runtime.block_on(dintero_auth_tests::streaming::StreamServer::start());
+        (server.base_url(), runtime)
+    })
+    .join()
+    .unwrap();
+    let client = dintero_auth::Client::builder().base_url(base_url).build_blocking().unwrap();
+    let mut stream = BlockingDownloadsClient::new(client.clone()).download(300_000).unwrap();
+    let mut bytes = 0;
+    while let Some(chunk) = client.block_on(stream.next_chunk()) {
+        bytes += chunk.unwrap().len();
+    }
+    assert_eq!(bytes, 300_000);
+    runtime.shutdown_background();
+}
