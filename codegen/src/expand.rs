@@ -324,13 +324,14 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);
-    let response_value = quote_spanned! {span=>
+    let sending = quote_spanned! {span=>
         {
             use #krate::__private::{JsonBody as _, Plain as _};
             let (__info, __body) = #krate::__private::Returns::<#ok>::new().split();
-            #located_call.send_decoded(__info.wrap(__body.decoder())).await
+            #located_call.send_decoded(__info.wrap(__body.decoder()))
         }
     };
+    let response_value = quote_spanned!(span=> __sending.await);
     // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
     // type `B` is the API's `error_body`, or the runtime's `Untyped`.
     let error_body = match &api.error_body {
@@ -356,8 +357,13 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         #(#attrs)*
         async #fn_token #ident #generics(#receiver #(, #params)*) -> #output #where_clause {
             #operation
-            let #mutability #call = self.__client.call(&__OPERATION, &[#(#segments),*]);
-            #(#statements)*
+            // The call is built in a block of its own, so that the method's future does not keep
+            // room for it beside the exchange it is turned into.
+            let __sending = {
+                let #mutability #call = self.__client.call(&__OPERATION, &[#(#segments),*]);
+                #(#statements)*
+                #sending
+            };
             #result
         }
     }

@@ -4,13 +4,15 @@
 //! type); everything else lives here, written once and not generic.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use futures_util::future::{ready, Either};
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
 use serde::Serialize;
-use tracing::Instrument;
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
@@ -177,95 +179,147 @@ impl<'c> Call<'c> {
 
     /// Sends and decodes a 2xx answer with `decoder` (chosen by the type system from the
     /// endpoint's declared ok type, see the `returns` module).
-    #[inline]
-    pub async fn send_decoded<D: Decode>(self, decoder: D) -> Result<D::Output, Error> {
-        // Boxed: the exchange's state (reqwest's request future, the span, retries) is several
-        // kilobytes, which every caller's future would otherwise carry and move. One allocation,
-        // paid for by the ones the transport saves (see `transport.rs` and `path.rs`).
-        decoder.decode(Box::pin(self.send(D::STREAMED)).await?)
+    ///
+    /// The request is handed to the transport now: generated methods call this from their
+    /// `async` body, so it runs when the method's future is first polled. The returned future
+    /// holds only the exchange, not this `Call`, and the method's future holds only it: no box,
+    /// and one state the size of the exchange's.
+    pub fn send_decoded<D>(self, decoder: D) -> impl Future<Output = Result<D::Output, Error>> + Send + 'c
+    where
+        D: Decode + Send + 'c,
+    {
+        Decoded { exchange: self.send(D::STREAMED), decoder: Some(decoder) }
     }
 
     /// The one place a request goes out. Returns a 2xx answer (its body unread with
     /// `stream_response`); every other outcome is an [`Error`].
     ///
-    /// Not an `async fn`, which would keep the `Call` in its state twice.
-    #[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
-    fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + 'c {
-        async move {
-            let shared = self.shared;
-            let options = self.options;
-            let mut target = self.target?;
-            let mut headers = self.headers;
-            let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
-            let mut auth = shared.auth.clone();
-            if let Some(options) = options {
-                if let Some(reason) = options.invalid {
-                    return Err(Error::invalid_input(reason));
-                }
-                if let Some(t) = options.timeout {
-                    timeout = t;
-                }
-                if let Some(token) = &options.bearer_token {
-                    auth =
-                        Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
-                }
-                // A header declared on the method is the most specific choice: it wins.
-                for (name, value) in &options.headers {
-                    if !headers.contains_key(name) {
-                        headers.insert(name.clone(), value.clone());
-                    }
-                }
-            }
-            if !self.query.is_empty() {
-                target.append_query(&self.query);
-            }
-            let body = self.body;
-
-            // Read only by the debug event below: no clock read when nothing listens for it.
-            let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-            let operation = self.operation;
-            let span = call_span(operation, &shared.base, &target, shared.record_url);
-            let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
-            let plan = Plan { keyed: self.keyed, policy, stream_response };
-            // The exchange is instrumented itself, not wrapped in another future: its state is
-            // moved once fewer, and the span is still the parent of everything it emits.
-            let outcome = if shared.middleware.is_empty() {
-                let parts = RequestParts {
-                    method: operation.http_method.clone(),
-                    target,
-                    headers,
-                    auth,
-                    body: body.map(|(content_type, body)| (Some(content_type), body)),
-                    timeout,
-                    stream_response,
-                };
-                let exchange = exchange(shared, operation, parts, plan);
-                // A span that entering does nothing for (no subscriber wants it, no `log` output)
-                // needs no wrapper: one move of the exchange's state fewer.
-                if span.is_none() {
-                    exchange.await
-                } else {
-                    exchange.instrument(span.clone()).await
-                }
-            } else {
-                let request =
-                    middleware_request(operation, target.into_url(&shared.base)?, headers, auth, body);
-                // Boxed, so that calls without middleware do not carry the chain's state.
-                let chain =
-                    Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
-                chain.instrument(span.clone()).await
-            };
-            let outcome = outcome.and_then(into_result);
-            record_outcome(&span, &outcome);
-            tracing::debug!(
-                parent: &span,
-                api = operation.api,
-                method = operation.method,
-                elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis() as u64),
-                "response"
-            );
-            outcome
+    /// The request is assembled and handed to the transport now (so this is called from within a
+    /// future being polled), and the returned future holds only what the rest of the exchange
+    /// needs: an `async` block would also keep the `Call` for the whole exchange.
+    fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + Send + 'c {
+        match self.start(stream_response) {
+            Ok(traced) => Either::Left(traced),
+            Err(error) => Either::Right(ready(Err(error))),
         }
+    }
+
+    fn start(
+        self,
+        stream_response: bool,
+    ) -> Result<Traced<impl Future<Output = Result<Response, Error>> + Send + 'c>, Error> {
+        let shared = self.shared;
+        let options = self.options;
+        let mut target = self.target?;
+        let mut headers = self.headers;
+        let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
+        let mut auth = shared.auth.clone();
+        if let Some(options) = options {
+            if let Some(reason) = options.invalid {
+                return Err(Error::invalid_input(reason));
+            }
+            if let Some(t) = options.timeout {
+                timeout = t;
+            }
+            if let Some(token) = &options.bearer_token {
+                auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
+            }
+            // A header declared on the method is the most specific choice: it wins.
+            for (name, value) in &options.headers {
+                if !headers.contains_key(name) {
+                    headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+        if !self.query.is_empty() {
+            target.append_query(&self.query);
+        }
+        let body = self.body;
+
+        // Read only by the debug event at the end: no clock read when nothing listens for it.
+        let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        let operation = self.operation;
+        let span = call_span(operation, &shared.base, &target, shared.record_url);
+        let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
+        let plan = Plan { keyed: self.keyed, policy, stream_response };
+        let exchange = if shared.middleware.is_empty() {
+            let parts = RequestParts {
+                method: operation.http_method.clone(),
+                target,
+                headers,
+                auth,
+                body: body.map(|(content_type, body)| (Some(content_type), body)),
+                timeout,
+                stream_response,
+            };
+            // The request goes to the transport now: its events belong to the call's span.
+            let _entered = (!span.is_none()).then(|| span.enter());
+            Either::Left(exchange(shared, operation, parts, plan))
+        } else {
+            let request = middleware_request(operation, target.into_url(&shared.base)?, headers, auth, body);
+            // Boxed, so that calls without middleware do not carry the chain's state.
+            let chain: Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'c>> =
+                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
+            Either::Right(chain)
+        };
+        Ok(Traced { exchange, span, started, operation })
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A call's answer, decoded once in.
+    struct Decoded<F, D> {
+        #[pin]
+        exchange: F,
+        decoder: Option<D>,
+    }
+}
+
+impl<F: Future<Output = Result<Response, Error>>, D: Decode> Future for Decoded<F, D> {
+    type Output = Result<D::Output, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let response = std::task::ready!(this.exchange.poll(cx))?;
+        let decoder = this.decoder.take().expect("a `Decoded` future is not polled after it is done");
+        Poll::Ready(decoder.decode(response))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A call's exchange, polled within the call's span; its outcome, once in, is recorded on the
+    /// span and turned into the call's result. Written out rather than wrapped in an
+    /// `Instrumented` inside an `async` block: one future, one state.
+    #[project = TracedProjection]
+    struct Traced<F> {
+        #[pin]
+        exchange: F,
+        span: tracing::Span,
+        started: Option<Instant>,
+        operation: &'static Operation,
+    }
+}
+
+impl<F: Future<Output = Result<Response, Error>>> Future for Traced<F> {
+    type Output = Result<Response, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let TracedProjection { exchange, span, started, operation } = self.project();
+        // A span that entering does nothing for (no subscriber wants it, no `log` output) is
+        // not entered.
+        let entered = (!span.is_none()).then(|| span.enter());
+        let outcome = std::task::ready!(exchange.poll(cx));
+        drop(entered);
+        let outcome = outcome.and_then(into_result);
+        record_outcome(span, &outcome);
+        tracing::debug!(
+            parent: &*span,
+            api = operation.api,
+            method = operation.method,
+            elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis() as u64),
+            "response"
+        );
+        Poll::Ready(outcome)
     }
 }
 

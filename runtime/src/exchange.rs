@@ -3,8 +3,11 @@
 //! the transport (`transport.rs`, which retries failed connects on its own).
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::future::{ready, Either};
+use futures_util::FutureExt as _;
 use http::StatusCode;
 use tokio::time::Instant;
 
@@ -17,7 +20,7 @@ use crate::retry::{is_retryable_status, RetryPolicy};
 use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
-use crate::transport::{send_with_connect_retries, RequestParts};
+use crate::transport::{first_attempt, send_with_connect_retries, Next, RequestParts};
 use crate::ErrorKind;
 
 /// How one call may be re-sent.
@@ -31,31 +34,42 @@ pub(crate) struct Plan<'a> {
     pub(crate) stream_response: bool,
 }
 
-/// Sends `parts` for `operation`.
+/// Sends `parts` for `operation`: the request is handed to the transport now, so this is called
+/// from within a future being polled (reqwest arms its timer when it takes a request), inside
+/// the call's span.
 ///
-/// Not an `async fn`: one would keep its arguments twice in its state (as arguments and as the
-/// locals they are moved into), and every byte of that state is copied when the future moves.
-#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
+/// Built from combinators whose states share one slot: the attempt in flight, then reading the
+/// answer. An `async` block would keep what it captured beside every future it awaits, and every
+/// byte of that state is copied when the future moves.
 pub(crate) fn exchange<'a>(
     shared: &'a Shared,
     operation: &'static Operation,
     parts: RequestParts,
     plan: Plan<'a>,
-) -> impl Future<Output = Result<Response, Error>> + 'a {
-    async move {
-        let retryable = operation.idempotent || plan.keyed;
-        let provider = shared.token_provider.as_deref();
-        if provider.is_none() && !(retryable && plan.policy.attempts > 1 && parts.replayable()) {
-            // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`,
-            // written out: one future fewer to build and move on every call.
-            let stream = parts.stream_response.then_some(shared.chunk_timeout);
-            let response = send_with_connect_retries(shared, operation, parts).await?;
-            return read_response(response, shared.max_response_bytes, stream).await;
-        }
+) -> impl Future<Output = Result<Response, Error>> + Send + 'a {
+    let retryable = operation.idempotent || plan.keyed;
+    if shared.token_provider.is_some() || (retryable && plan.policy.attempts > 1 && parts.replayable()) {
         // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
-        Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)).await
+        let retrying: BoxedResponse<'a> =
+            Box::pin(with_retries(shared, operation, parts, retryable, plan.policy));
+        return Either::Right(retrying);
     }
+    // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
+    // out of combinators.
+    let (limit, stream) = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
+    let (first, rest) = first_attempt(shared, operation, parts);
+    Either::Left(first.then(move |outcome| match rest.after(outcome) {
+        Next::Answer(answer) => Either::Left(read_response(answer, limit, stream)),
+        Next::Failed(error) => Either::Right(Either::Left(ready(Err(error)))),
+        Next::Retrying(retrying) => {
+            let reading: BoxedResponse<'a> =
+                Box::pin(async move { read_response(retrying.await?, limit, stream).await });
+            Either::Right(Either::Right(reading))
+        }
+    }))
 }
+
+type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
 
 async fn with_retries(
     shared: &Shared,

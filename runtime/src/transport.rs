@@ -2,11 +2,13 @@
 //! anything was written, and classifying transport failures by whether anything was sent.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
+use futures_util::future::{ready, Either};
+use futures_util::FutureExt as _;
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
-use tokio_util::either::Either;
 use url::Url;
 
 use crate::connect_deadline::{connect_deadline, connecting_until};
@@ -148,46 +150,102 @@ pub(crate) fn finish_headers(
     }
 }
 
-/// Sends once; only a failed connect (nothing written) is tried again, after a jittered,
-/// doubling pause, while the call's time lasts. Anything after the connect is never repeated:
-/// the server may have acted. A streamed body is sent by one attempt only, connect or not:
-/// the transport has used it up by the time a connect fails.
+/// A call's first attempt, sent when the returned future is first polled, and what may follow it.
+///
+/// Only a failed connect (nothing written) is tried again, after a jittered, doubling pause,
+/// while the call's time lasts. Anything after the connect is never repeated: the server may have
+/// acted. A streamed body is sent by one attempt only, connect or not: the transport has used it
+/// up by the time a connect fails.
 ///
 /// The first attempt takes the URL rather than a copy: a connect error hands it back, so a call
-/// whose connect works (nearly all) copies nothing for a retry that does not happen.
+/// whose connect works (nearly all) copies nothing for a retry that does not happen. The attempts
+/// after a failed connect are one boxed future ([`ConnectRetries::after`]), so their state is
+/// not part of every call's.
 ///
-/// Not an `async fn`, which would keep `parts` twice in its state: as the argument and as the
-/// local it is moved into.
-#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
-pub(crate) fn send_with_connect_retries<'a>(
+/// Must be called from within the runtime (from a future being polled): reqwest arms its timer
+/// when a request is handed to it.
+pub(crate) fn first_attempt<'a>(
     shared: &'a Shared,
     operation: &'a Operation,
-    mut parts: RequestParts,
-) -> impl Future<Output = Result<Wire, Error>> + 'a {
-    async move {
-        tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
-        let started = tokio::time::Instant::now();
-        let deadline = started + parts.timeout;
-        let connect_by = connect_deadline(started, parts.timeout);
+    parts: RequestParts,
+) -> (impl Future<Output = Result<Wire, Failure>> + Send + 'a, ConnectRetries<'a>) {
+    tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
+    let started = tokio::time::Instant::now();
+    let deadline = started + parts.timeout;
+    let connect_by = connect_deadline(started, parts.timeout);
+    let retry = (shared.connect_retries > 0).then(|| parts.copy_without_url()).flatten();
+    let rest = ConnectRetries { shared, operation, retry, deadline, connect_by };
+    (send_once(shared, parts, connect_by), rest)
+}
+
+/// Every attempt of a call, as one future: [`first_attempt`] and what follows it.
+pub(crate) async fn send_with_connect_retries(
+    shared: &Shared,
+    operation: &Operation,
+    parts: RequestParts,
+) -> Result<Wire, Error> {
+    let (first, rest) = first_attempt(shared, operation, parts);
+    match rest.after(first.await) {
+        Next::Answer(answer) => Ok(answer),
+        Next::Failed(error) => Err(error),
+        Next::Retrying(retrying) => retrying.await,
+    }
+}
+
+/// What a call needs to try its connect again: a copy of the request but its URL (which the
+/// failed connect hands back), and the call's time.
+pub(crate) struct ConnectRetries<'a> {
+    shared: &'a Shared,
+    operation: &'a Operation,
+    /// `None` when no retry is allowed or the body is a stream.
+    retry: Option<WithoutUrl>,
+    deadline: tokio::time::Instant,
+    connect_by: tokio::time::Instant,
+}
+
+/// What follows an attempt.
+pub(crate) enum Next<'a> {
+    /// The answer, its body unread.
+    Answer(Wire),
+    /// The call's error: nothing more is tried.
+    Failed(Error),
+    /// The connect failed and may be tried again: the attempts still to come.
+    Retrying(Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>>),
+}
+
+impl<'a> ConnectRetries<'a> {
+    /// What the first attempt's `outcome` leads to.
+    pub(crate) fn after(self, outcome: Result<Wire, Failure>) -> Next<'a> {
+        match outcome {
+            Ok(answer) => Next::Answer(answer),
+            Err(failure) if self.retry.is_none() || failure.connect_url.is_none() => {
+                Next::Failed(failure.error)
+            }
+            Err(failure) => Next::Retrying(Box::pin(self.retry_connects(failure))),
+        }
+    }
+
+    async fn retry_connects(self, mut failure: Failure) -> Result<Wire, Error> {
+        let Self { shared, operation, mut retry, deadline, connect_by } = self;
         let mut attempt = 0;
         loop {
-            let retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-            let failure = match send_once(shared, parts, connect_by).await {
-                Ok(answer) => return Ok(answer),
-                Err(failure) => failure,
-            };
             let pause = backoff(shared.connect_backoff, attempt);
-            let (Some(retry), Some(url), true) =
-                (retry, failure.connect_url, tokio::time::Instant::now() + pause < connect_by)
+            let (Some(copy), Some(url), true) =
+                (retry.take(), failure.connect_url, tokio::time::Instant::now() + pause < connect_by)
             else {
                 return Err(failure.error);
             };
             tracing::Span::current().record("http.request.resend_count", attempt + 1);
-            tracing::debug!(attempt, "connect failed; nothing was sent, retrying");
+            tracing::debug!(api = operation.api, attempt, "connect failed; nothing was sent, retrying");
             tokio::time::sleep(pause).await;
             // The call's timeout covers every attempt: the next one gets what is left.
-            parts = retry.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
+            let parts = copy.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
             attempt += 1;
+            retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
+            failure = match send_once(shared, parts, connect_by).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
         }
     }
 }
@@ -199,31 +257,35 @@ pub(crate) struct Failure {
     pub(crate) connect_url: Option<Target>,
 }
 
-/// One attempt through the client's transport. Not an `async fn`, for the reason above.
-#[allow(clippy::manual_async_fn)] // An `async fn` stores its arguments twice.
+/// The hyper transport's attempt, boxed: its state (pool, connection, handshake) is larger than
+/// reqwest's, and would otherwise be part of every call's future on either transport. (Declared
+/// without the feature too, where it is never built, so that [`send_once`] has one type.)
+type HyperAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
+
+/// One attempt through the client's transport, the request handed over now. Built from
+/// combinators rather than an `async` block, which would keep `parts` beside the transport's
+/// own future for the attempt's whole life.
 fn send_once(
     shared: &Shared,
     parts: RequestParts,
     connect_by: tokio::time::Instant,
-) -> impl Future<Output = Result<Wire, Failure>> + '_ {
-    async move {
-        #[cfg(feature = "hyper-transport")]
-        if let Some(hyper) = &shared.hyper {
-            return hyper.send_once(parts, connect_by, shared.connect_timeout).await;
-        }
-        let timeout = parts.timeout;
-        let request = match parts.into_request(&shared.base, shared.timeout) {
-            Ok(request) => request,
-            Err(error) => return Err(Failure { error, connect_url: None }),
-        };
-        match execute(shared, request, timeout, connect_by).await {
-            Ok(response) => Ok(Wire::Reqwest { response, timeout }),
-            Err(error) => {
-                let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
-                Err(Failure { error: classify(error, timeout, shared.connect_timeout), connect_url })
-            }
-        }
+) -> impl Future<Output = Result<Wire, Failure>> + Send + '_ {
+    #[cfg(feature = "hyper-transport")]
+    if let Some(hyper) = &shared.hyper {
+        let attempt: HyperAttempt<'_> = Box::pin(hyper.send_once(parts, connect_by, shared.connect_timeout));
+        return Either::Left(attempt);
     }
+    let (timeout, connect_timeout) = (parts.timeout, shared.connect_timeout);
+    let attempt = match parts.into_request(&shared.base, shared.timeout) {
+        Err(error) => Either::Left(ready(Err(Failure { error, connect_url: None }))),
+        Ok(request) => Either::Right(execute(shared, request, timeout, connect_by).map(move |sent| {
+            sent.map(|response| Wire::Reqwest { response, timeout }).map_err(|error| {
+                let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
+                Failure { error: classify(error, timeout, connect_timeout), connect_url }
+            })
+        })),
+    };
+    Either::<HyperAttempt<'_>, _>::Right(attempt)
 }
 
 /// How much longer than the connect timeout an attempt's time must be for the connect to end

@@ -43,20 +43,23 @@ impl Store for StoreClient {
                 "/items/{id}",
                 true,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Raw("items"),
-                ::http_api_client::__private::Segment::Param("id", &id),
-            ],
-        );
-        __call.json(item);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self.__client.call(
+                &__OPERATION,
+                &[
+                    ::http_api_client::__private::Segment::Raw("items"),
+                    ::http_api_client::__private::Segment::Param("id", &id),
+                ],
+            );
+            __call.json(item);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) = ::http_api_client::__private::Returns::<()>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<Problem, _>,
         )
     }

@@ -74,26 +74,29 @@ impl Billing for BillingClient {
                 "/accounts/{aid}/invoices",
                 true,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Raw("accounts"),
-                ::http_api_client::__private::Segment::Str(
-                    "aid",
-                    ::core::convert::AsRef::<str>::as_ref(&aid),
-                ),
-                ::http_api_client::__private::Segment::Raw("invoices"),
-            ],
-        );
-        __call.query("limit", &limit);
-        __call.query("page-size", &size);
-        __call.header("X-Request-Id", &rid);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self.__client.call(
+                &__OPERATION,
+                &[
+                    ::http_api_client::__private::Segment::Raw("accounts"),
+                    ::http_api_client::__private::Segment::Str(
+                        "aid",
+                        ::core::convert::AsRef::<str>::as_ref(&aid),
+                    ),
+                    ::http_api_client::__private::Segment::Raw("invoices"),
+                ],
+            );
+            __call.query("limit", &limit);
+            __call.query("page-size", &size);
+            __call.header("X-Request-Id", &rid);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) = ::http_api_client::__private::Returns::<Vec<Invoice>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
@@ -106,25 +109,28 @@ impl Billing for BillingClient {
                 "/accounts/{account_id}/things",
                 false,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Raw("accounts"),
-                ::http_api_client::__private::Segment::Str(
-                    "account_id",
-                    ::core::convert::AsRef::<str>::as_ref(&aid),
-                ),
-                ::http_api_client::__private::Segment::Raw("things"),
-            ],
-        );
-        __call.json(thing);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self.__client.call(
+                &__OPERATION,
+                &[
+                    ::http_api_client::__private::Segment::Raw("accounts"),
+                    ::http_api_client::__private::Segment::Str(
+                        "account_id",
+                        ::core::convert::AsRef::<str>::as_ref(&aid),
+                    ),
+                    ::http_api_client::__private::Segment::Raw("things"),
+                ],
+            );
+            __call.json(thing);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) =
                     ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
@@ -137,16 +143,20 @@ impl Billing for BillingClient {
                 "/oauth/token",
                 false,
             );
-        let mut __call =
-            self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
-        __call.form(&req);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self
+                .__client
+                .call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
+            __call.form(&req);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) =
                     ::http_api_client::__private::Returns::<ApiResponse<()>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
@@ -159,13 +169,16 @@ impl Billing for BillingClient {
                 "/",
                 true,
             );
-        let __call = self.__client.call(&__OPERATION, &[]);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let __call = self.__client.call(&__OPERATION, &[]);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) = ::http_api_client::__private::Returns::<()>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
@@ -178,23 +191,26 @@ impl Billing for BillingClient {
                 "/files/{name}",
                 true,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Raw("files"),
-                ::http_api_client::__private::Segment::Str(
-                    "name",
-                    ::core::convert::AsRef::<str>::as_ref(&name),
-                ),
-            ],
-        );
-        __call.bytes(data, "image/png");
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self.__client.call(
+                &__OPERATION,
+                &[
+                    ::http_api_client::__private::Segment::Raw("files"),
+                    ::http_api_client::__private::Segment::Str(
+                        "name",
+                        ::core::convert::AsRef::<str>::as_ref(&name),
+                    ),
+                ],
+            );
+            __call.bytes(data, "image/png");
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) = ::http_api_client::__private::Returns::<Bytes>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
@@ -207,16 +223,19 @@ impl Billing for BillingClient {
                 "/notes",
                 false,
             );
-        let mut __call =
-            self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
-        __call.text(&text, "text/plain; charset=utf-8");
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call =
+                self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
+            __call.text(&text, "text/plain; charset=utf-8");
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) =
                     ::http_api_client::__private::Returns::<ApiResponse<String>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }

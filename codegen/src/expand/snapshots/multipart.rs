@@ -61,29 +61,32 @@ impl Uploads for UploadsClient {
                 "/users/{id}/avatar",
                 false,
             );
-        let mut __call = self.__client.call(
-            &__OPERATION,
-            &[
-                ::http_api_client::__private::Segment::Raw("users"),
-                ::http_api_client::__private::Segment::Param("id", &id),
-                ::http_api_client::__private::Segment::Raw("avatar"),
-            ],
-        );
-        __call.header("X-Request-Id", &rid);
-        let mut __form = ::http_api_client::__private::Multipart::new();
-        __form.text("title", &title);
-        __form.json("meta", meta);
-        __form.bytes("thumb", &thumb, "image/png", ::core::option::Option::Some("t.png"));
-        __form.bytes("raw", raw, "application/octet-stream", ::core::option::Option::None);
-        __form.file("file", &file);
-        __form.file("file", again);
-        __call.multipart(__form);
-        ::core::result::Result::map_err(
+        let __sending = {
+            let mut __call = self.__client.call(
+                &__OPERATION,
+                &[
+                    ::http_api_client::__private::Segment::Raw("users"),
+                    ::http_api_client::__private::Segment::Param("id", &id),
+                    ::http_api_client::__private::Segment::Raw("avatar"),
+                ],
+            );
+            __call.header("X-Request-Id", &rid);
+            let mut __form = ::http_api_client::__private::Multipart::new();
+            __form.text("title", &title);
+            __form.json("meta", meta);
+            __form.bytes("thumb", &thumb, "image/png", ::core::option::Option::Some("t.png"));
+            __form.bytes("raw", raw, "application/octet-stream", ::core::option::Option::None);
+            __form.file("file", &file);
+            __form.file("file", again);
+            __call.multipart(__form);
             {
                 use ::http_api_client::__private::{JsonBody as _, Plain as _};
                 let (__info, __body) = ::http_api_client::__private::Returns::<()>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder())).await
-            },
+                __call.send_decoded(__info.wrap(__body.decoder()))
+            }
+        };
+        ::core::result::Result::map_err(
+            __sending.await,
             ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
         )
     }
