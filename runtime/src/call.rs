@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::future::{ready, Either};
+use futures_util::future::{ready, Either, Ready};
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
@@ -198,31 +198,32 @@ impl<'c> Call<'c> {
     /// future being polled), and the returned future holds only what the rest of the exchange
     /// needs: an `async` block would also keep the `Call` for the whole exchange.
     fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + Send + 'c {
-        match self.start(stream_response) {
-            Ok(traced) => Either::Left(traced),
-            Err(error) => Either::Right(ready(Err(error))),
+        // Returns the future itself rather than a `Result` of it: a value this size is copied
+        // whenever it is moved, so it is built where it is returned.
+        fn failed<F>(error: Error) -> Either<F, Ready<Result<Response, Error>>> {
+            Either::Right(ready(Err(error)))
         }
-    }
-
-    fn start(
-        self,
-        stream_response: bool,
-    ) -> Result<Traced<impl Future<Output = Result<Response, Error>> + Send + 'c>, Error> {
         let shared = self.shared;
         let options = self.options;
-        let mut target = self.target?;
+        let mut target = match self.target {
+            Ok(target) => target,
+            Err(error) => return failed(error),
+        };
         let mut headers = self.headers;
         let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
         let mut auth = shared.auth.clone();
         if let Some(options) = options {
             if let Some(reason) = options.invalid {
-                return Err(Error::invalid_input(reason));
+                return failed(Error::invalid_input(reason));
             }
             if let Some(t) = options.timeout {
                 timeout = t;
             }
             if let Some(token) = &options.bearer_token {
-                auth = Some(authorization_value(&shared.auth_prefix, token).map_err(Error::invalid_input)?);
+                match authorization_value(&shared.auth_prefix, token) {
+                    Ok(value) => auth = Some(value),
+                    Err(reason) => return failed(Error::invalid_input(reason)),
+                }
             }
             // A header declared on the method is the most specific choice: it wins.
             for (name, value) in &options.headers {
@@ -256,13 +257,17 @@ impl<'c> Call<'c> {
             let _entered = (!span.is_none()).then(|| span.enter());
             Either::Left(exchange(shared, operation, parts, plan))
         } else {
-            let request = middleware_request(operation, target.into_url(&shared.base)?, headers, auth, body);
+            let url = match target.into_url(&shared.base) {
+                Ok(url) => url,
+                Err(error) => return failed(error),
+            };
+            let request = middleware_request(operation, url, headers, auth, body);
             // Boxed, so that calls without middleware do not carry the chain's state.
             let chain: Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'c>> =
                 Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
             Either::Right(chain)
         };
-        Ok(Traced { exchange, span, started, operation })
+        Either::Left(Traced { exchange, span, started, operation })
     }
 }
 

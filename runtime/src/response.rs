@@ -60,8 +60,8 @@ pub(crate) fn read_response(
 ) -> impl Future<Output = Result<Response, Error>> {
     async move {
         let status = response.status();
-        let headers = response.take_headers();
         if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
+            let headers = response.take_headers();
             let stream = ByteStream::download(status, response.into_chunks(), chunk_timeout);
             return Ok(Response {
                 status,
@@ -78,6 +78,8 @@ pub(crate) fn read_response(
         } else {
             read_body_prefix(&mut response, limit).await?
         };
+        // Taken once the body is read, so they are not kept beside the reads in this state.
+        let headers = response.take_headers();
         Ok(Response { status, headers, body, stream: None, complete })
     }
 }
