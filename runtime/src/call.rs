@@ -16,7 +16,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
-use crate::exchange::{exchange, Plan};
+use crate::exchange::{exchange, Exchange, Plan};
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
@@ -255,7 +255,7 @@ impl<'c> Call<'c> {
             };
             // The request goes to the transport now: its events belong to the call's span.
             let _entered = (!span.is_none()).then(|| span.enter());
-            Either::Left(exchange(shared, operation, parts, plan))
+            exchange(shared, operation, parts, plan)
         } else {
             let url = match target.into_url(&shared.base) {
                 Ok(url) => url,
@@ -263,9 +263,9 @@ impl<'c> Call<'c> {
             };
             let request = middleware_request(operation, url, headers, auth, body);
             // Boxed, so that calls without middleware do not carry the chain's state.
-            let chain: Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'c>> =
-                Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan));
-            Either::Right(chain)
+            Exchange::Boxed {
+                future: Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan)),
+            }
         };
         Either::Left(Traced { exchange, span, started, operation })
     }

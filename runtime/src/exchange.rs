@@ -4,10 +4,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::future::{ready, Either};
-use futures_util::FutureExt as _;
 use http::StatusCode;
 use tokio::time::Instant;
 
@@ -16,11 +15,16 @@ use crate::header_value::authorization_value;
 use crate::middleware::Response;
 use crate::operation::Operation;
 use crate::response::read_response;
+use crate::response::ReadResponse;
 use crate::retry::{is_retryable_status, RetryPolicy};
 use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
-use crate::transport::{first_attempt, send_with_connect_retries, Next, RequestParts};
+use crate::transport::{
+    first_attempt, reqwest_outcome, send_with_connect_retries, BoxedAttempt, ConnectRetries, Next,
+    RequestParts, Started,
+};
+use crate::wire::Wire;
 use crate::ErrorKind;
 
 /// How one call may be re-sent.
@@ -37,36 +41,114 @@ pub(crate) struct Plan<'a> {
 /// Sends `parts` for `operation`: the request is handed to the transport now, so this is called
 /// from within a future being polled (reqwest arms its timer when it takes a request), inside
 /// the call's span.
-///
-/// Built from combinators whose states share one slot: the attempt in flight, then reading the
-/// answer. An `async` block would keep what it captured beside every future it awaits, and every
-/// byte of that state is copied when the future moves.
+#[inline]
 pub(crate) fn exchange<'a>(
     shared: &'a Shared,
     operation: &'static Operation,
     parts: RequestParts,
     plan: Plan<'a>,
-) -> impl Future<Output = Result<Response, Error>> + Send + 'a {
+) -> Exchange<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let retryable = operation.idempotent || plan.keyed;
     if shared.token_provider.is_some() || (retryable && plan.policy.attempts > 1 && parts.replayable()) {
         // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
-        let retrying: BoxedResponse<'a> =
-            Box::pin(with_retries(shared, operation, parts, retryable, plan.policy));
-        return Either::Right(retrying);
+        return Exchange::Boxed {
+            future: Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)),
+        };
     }
     // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
-    // out of combinators.
-    let (limit, stream) = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
-    let (first, rest) = first_attempt(shared, operation, parts);
-    Either::Left(first.then(move |outcome| match rest.after(outcome) {
-        Next::Answer(answer) => Either::Left(read_response(answer, limit, stream)),
-        Next::Failed(error) => Either::Right(Either::Left(ready(Err(error)))),
-        Next::Retrying(retrying) => {
-            let reading: BoxedResponse<'a> =
-                Box::pin(async move { read_response(retrying.await?, limit, stream).await });
-            Either::Right(Either::Right(reading))
+    // out as states.
+    let read = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
+    let (started, rest) = first_attempt(shared, operation, parts);
+    let rest = Some(rest);
+    match started {
+        Started::Reqwest { pending, timeout, connect_timeout } => {
+            Exchange::Sending { pending, timeout, connect_timeout, rest, read }
         }
-    }))
+        Started::Boxed(attempt) => Exchange::Attempting { attempt, rest, read },
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// One call's exchange without retries or a token provider (anything else is `Boxed`):
+    /// written out as states rather than an `async` block, which would keep what it captured
+    /// beside every future it awaits. Only the state in use takes room, and the step from
+    /// sending to reading moves nothing but the answer.
+    #[project = State]
+    pub(crate) enum Exchange<'a, P> {
+        /// reqwest has the request.
+        Sending {
+            #[pin]
+            pending: P,
+            timeout: Duration,
+            connect_timeout: Duration,
+            rest: Option<ConnectRetries<'a>>,
+            read: (usize, Option<Duration>),
+        },
+        /// A boxed attempt (the hyper transport's) is in flight.
+        Attempting {
+            attempt: BoxedAttempt<'a>,
+            rest: Option<ConnectRetries<'a>>,
+            read: (usize, Option<Duration>),
+        },
+        /// The answer's body is being read.
+        Reading { read: ReadResponse },
+        /// Retries, a token provider, or the connects after a failed one.
+        Boxed { future: BoxedResponse<'a> },
+        Done,
+    }
+}
+
+impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange<'_, P> {
+    type Output = Result<Response, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let (outcome, rest, (limit, stream)) = match self.as_mut().project() {
+                State::Sending { pending, timeout, connect_timeout, rest, read } => {
+                    let (timeout, (limit, stream)) = (*timeout, *read);
+                    match std::task::ready!(pending.poll(cx)) {
+                        // The common case, straight to reading: the answer is moved once.
+                        Ok(response) => {
+                            let answer = Wire::Reqwest { response, timeout };
+                            self.set(Exchange::Reading { read: read_response(answer, limit, stream) });
+                            continue;
+                        }
+                        Err(error) => {
+                            (reqwest_outcome(Err(error), timeout, *connect_timeout), rest.take(), *read)
+                        }
+                    }
+                }
+                State::Attempting { attempt, rest, read } => {
+                    (std::task::ready!(attempt.as_mut().poll(cx)), rest.take(), *read)
+                }
+                State::Reading { read } => {
+                    let response = std::task::ready!(Pin::new(read).poll(cx));
+                    self.set(Exchange::Done);
+                    return Poll::Ready(response);
+                }
+                State::Boxed { future } => {
+                    let response = std::task::ready!(future.as_mut().poll(cx));
+                    self.set(Exchange::Done);
+                    return Poll::Ready(response);
+                }
+                State::Done => panic!("an exchange is not polled after it is done"),
+            };
+            let rest = rest.expect("an attempt's outcome is taken once");
+            match rest.after(outcome) {
+                Next::Answer(answer) => {
+                    self.set(Exchange::Reading { read: read_response(answer, limit, stream) })
+                }
+                Next::Failed(error) => {
+                    self.set(Exchange::Done);
+                    return Poll::Ready(Err(error));
+                }
+                Next::Retrying(retrying) => {
+                    let future = Box::pin(async move { read_response(retrying.await?, limit, stream).await });
+                    self.set(Exchange::Boxed { future });
+                }
+            }
+        }
+    }
 }
 
 type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;

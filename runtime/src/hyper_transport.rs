@@ -140,7 +140,7 @@ impl HyperTransport {
         match tokio::time::timeout_at(deadline, exchange).await {
             Ok(Ok((response, sender))) => {
                 let keep = Some((Arc::clone(&self.pool), sender));
-                Ok(Wire::Hyper(Answer { response, deadline, timeout, keep }))
+                Ok(Wire::Hyper(Answer { response, deadline, timeout, keep, timer: None }))
             }
             Ok(Err(failure)) => Err(failure),
             Err(_) => Err(Failure { error: Error::timeout(timeout, true), connect_url: None }),
@@ -269,6 +269,8 @@ pub(crate) struct Answer {
     timeout: Duration,
     /// The connection, back to the pool once the body is read to the end.
     keep: Option<(Arc<Pool>, SendRequest<RequestBody>)>,
+    /// The deadline's timer, once a read has had to wait.
+    timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl Answer {
@@ -284,29 +286,27 @@ impl Answer {
         self.response.body().size_hint().exact()
     }
 
-    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let (status, timeout) = (self.response.status(), self.timeout);
-        let body = self.response.body_mut();
-        let read = std::future::poll_fn(|cx| poll_data(Pin::new(&mut *body), cx, status));
-        let chunk = match tokio::time::timeout_at(self.deadline, read).await {
-            Ok(chunk) => chunk.transpose()?,
-            Err(_) => return Err(Error::timeout(timeout, true).at_status(status)),
-        };
-        if chunk.is_none() {
-            release(&mut self.keep);
+    /// The next chunk of the body, `None` at its end; a timeout once the call's deadline passes.
+    pub(crate) fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, Error>> {
+        let status = self.response.status();
+        if let Poll::Ready(item) = poll_data(Pin::new(self.response.body_mut()), cx, status) {
+            let chunk = item.transpose()?;
+            if chunk.is_none() {
+                release(&mut self.keep);
+            }
+            return Poll::Ready(Ok(chunk));
         }
-        Ok(chunk)
+        // Armed only when a read has to wait: a small body is usually in by the time it is read.
+        let deadline = self.deadline;
+        let timer = self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        match timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Error::timeout(self.timeout, true).at_status(status))),
+            Poll::Pending => Poll::Pending,
+        }
     }
 
     pub(crate) fn into_chunks(self) -> Chunks {
-        let status = self.response.status();
-        Box::pin(HyperChunks {
-            body: self.response.into_body(),
-            deadline: Box::pin(tokio::time::sleep_until(self.deadline)),
-            timeout: self.timeout,
-            status,
-            keep: self.keep,
-        })
+        Box::pin(HyperChunks(self))
     }
 }
 
@@ -340,29 +340,13 @@ fn poll_data(
 }
 
 /// A body read as a stream, until the call's deadline.
-struct HyperChunks {
-    body: Incoming,
-    deadline: Pin<Box<Sleep>>,
-    timeout: Duration,
-    status: StatusCode,
-    keep: Option<(Arc<Pool>, SendRequest<RequestBody>)>,
-}
+struct HyperChunks(Answer);
 
 impl Stream for HyperChunks {
     type Item = Result<Bytes, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let status = self.status;
-        if let Poll::Ready(item) = poll_data(Pin::new(&mut self.body), cx, status) {
-            if item.is_none() {
-                release(&mut self.keep);
-            }
-            return Poll::Ready(item);
-        }
-        match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Some(Err(Error::timeout(self.timeout, true).at_status(status)))),
-            Poll::Pending => Poll::Pending,
-        }
+        self.0.poll_chunk(cx).map(Result::transpose)
     }
 }
 

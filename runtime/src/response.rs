@@ -1,6 +1,8 @@
 //! Reading a response: the size cap, JSON decoding, and [`ApiResponse`].
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -49,87 +51,103 @@ impl<T> ApiResponse<T> {
 /// redirect's not at all; an error body up to `limit`, since status, headers and `Retry-After`
 /// matter more than the body, so an oversized one is cut rather than turned into `TooLarge`.
 /// With `stream`, a 2xx body is left unread for the caller, as a [`ByteStream`].
-///
-/// Not an `async fn`, and the body is read through a borrow: either way the answer would sit twice
-/// in the call's state, which is copied whenever the future moves.
-#[allow(clippy::manual_async_fn)] // See above: an `async fn` stores its arguments twice.
-pub(crate) fn read_response(
-    mut response: Wire,
+pub(crate) fn read_response(answer: Wire, limit: usize, stream: Option<Duration>) -> ReadResponse {
+    ReadResponse { answer: Some(answer), limit, stream, read: Reading::Start }
+}
+
+/// The future of [`read_response`]. Written out rather than as an `async` block: its state is the
+/// answer and the bytes read so far, with no awaited futures or copies of its arguments beside
+/// them, and it is moved into the call's state as soon as the answer's head is in.
+pub(crate) struct ReadResponse {
+    /// `None` once the response is complete.
+    answer: Option<Wire>,
     limit: usize,
     stream: Option<Duration>,
-) -> impl Future<Output = Result<Response, Error>> {
-    async move {
-        let status = response.status();
-        if let Some(chunk_timeout) = stream.filter(|_| status.is_success()) {
-            let headers = response.take_headers();
-            let stream = ByteStream::download(status, response.into_chunks(), chunk_timeout);
-            return Ok(Response {
-                status,
-                headers,
-                body: Bytes::new(),
-                stream: Some(stream),
-                complete: true,
-            });
-        }
-        let (body, complete) = if status.is_success() {
-            (read_body(&mut response, limit).await?, true)
-        } else if status.is_redirection() {
-            (Bytes::new(), true)
-        } else {
-            read_body_prefix(&mut response, limit).await?
-        };
-        // Taken once the body is read, so they are not kept beside the reads in this state.
-        let headers = response.take_headers();
-        Ok(Response { status, headers, body, stream: None, complete })
-    }
+    read: Reading,
 }
 
-/// Reads at most `limit` bytes of an error answer's body, and says whether that was all of it.
-/// Nothing is read when `Content-Length` already says the body is larger.
-async fn read_body_prefix(response: &mut Wire, limit: usize) -> Result<(Bytes, bool), Error> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Ok((Bytes::new(), false));
-    }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        let room = limit - body.len();
-        if chunk.len() > room {
-            body.extend_from_slice(&chunk[..room]);
-            return Ok((body.freeze(), false));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok((body.freeze(), true))
+enum Reading {
+    /// Nothing read yet.
+    Start,
+    /// A 2xx body, read whole. The common one-chunk body is kept as it came, without a copy.
+    Whole { first: Option<Bytes>, rest: BytesMut },
+    /// An error body, read up to the limit.
+    Prefix(BytesMut),
 }
 
-/// Reads the whole body, failing as soon as it is known to exceed `limit` bytes: from
-/// `Content-Length` before reading anything, else while reading. The common one-chunk body is
-/// returned without a copy.
-async fn read_body(response: &mut Wire, limit: usize) -> Result<Bytes, Error> {
-    let status = response.status();
-    if response.content_length().is_some_and(|len| len > limit as u64) {
-        return Err(Error::too_large(status, limit));
-    }
-    let Some(first) = response.chunk().await? else {
-        return Ok(Bytes::new());
-    };
-    if first.len() > limit {
-        return Err(Error::too_large(status, limit));
-    }
-    let Some(second) = response.chunk().await? else {
-        return Ok(first);
-    };
-    let mut body = BytesMut::with_capacity(first.len() + second.len());
-    body.extend_from_slice(&first);
-    let mut next = Some(second);
-    while let Some(chunk) = next {
-        if body.len() + chunk.len() > limit {
-            return Err(Error::too_large(status, limit));
+impl Future for ReadResponse {
+    type Output = Result<Response, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        let limit = this.limit;
+        let answer = this.answer.as_mut().expect("a `ReadResponse` is not polled after it is done");
+        let status = answer.status();
+        loop {
+            let (body, complete) = match &mut this.read {
+                Reading::Start => {
+                    if let Some(chunk_timeout) = this.stream.filter(|_| status.is_success()) {
+                        let mut answer = this.answer.take().expect("checked above");
+                        let headers = answer.take_headers();
+                        let stream = ByteStream::download(status, answer.into_chunks(), chunk_timeout);
+                        let body = Bytes::new();
+                        let response =
+                            Response { status, headers, body, stream: Some(stream), complete: true };
+                        return Poll::Ready(Ok(response));
+                    }
+                    // Nothing is read when `Content-Length` already says the body is too large.
+                    let too_large = answer.content_length().is_some_and(|len| len > limit as u64);
+                    if status.is_success() && too_large {
+                        return Poll::Ready(Err(Error::too_large(status, limit)));
+                    } else if status.is_success() {
+                        this.read = Reading::Whole { first: None, rest: BytesMut::new() };
+                        continue;
+                    } else if status.is_redirection() {
+                        (Bytes::new(), true)
+                    } else if too_large {
+                        (Bytes::new(), false)
+                    } else {
+                        this.read = Reading::Prefix(BytesMut::new());
+                        continue;
+                    }
+                }
+                Reading::Whole { first, rest } => match std::task::ready!(answer.poll_chunk(cx))? {
+                    Some(chunk) => {
+                        let read = first.as_ref().map_or(0, Bytes::len) + rest.len();
+                        if read + chunk.len() > limit {
+                            return Poll::Ready(Err(Error::too_large(status, limit)));
+                        }
+                        match first.take() {
+                            None if rest.is_empty() => *first = Some(chunk),
+                            earlier => {
+                                rest.extend_from_slice(&earlier.unwrap_or_default());
+                                rest.extend_from_slice(&chunk);
+                            }
+                        }
+                        continue;
+                    }
+                    None if rest.is_empty() => (first.take().unwrap_or_default(), true),
+                    None => (rest.split().freeze(), true),
+                },
+                Reading::Prefix(body) => match std::task::ready!(answer.poll_chunk(cx))? {
+                    Some(chunk) => {
+                        let room = limit - body.len();
+                        if chunk.len() > room {
+                            body.extend_from_slice(&chunk[..room]);
+                            (body.split().freeze(), false)
+                        } else {
+                            body.extend_from_slice(&chunk);
+                            continue;
+                        }
+                    }
+                    None => (body.split().freeze(), true),
+                },
+            };
+            let headers = answer.take_headers();
+            this.answer = None;
+            return Poll::Ready(Ok(Response { status, headers, body, stream: None, complete }));
         }
-        body.extend_from_slice(&chunk);
-        next = response.chunk().await?;
     }
-    Ok(body.freeze())
 }
 
 /// Decodes a 2xx body. The reason names the problem and where, never the body's text.

@@ -60,7 +60,9 @@ impl RequestParts {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
             None => None,
         };
-        let (method, headers, auth) = (self.method.clone(), self.headers.clone(), self.auth.clone());
+        // Usually there are no per-call headers: a new empty map costs less than a copy of one.
+        let headers = if self.headers.is_empty() { HeaderMap::new() } else { self.headers.clone() };
+        let (method, auth) = (self.method.clone(), self.auth.clone());
         Some(WithoutUrl { method, headers, auth, body, stream_response: self.stream_response })
     }
 
@@ -150,7 +152,7 @@ pub(crate) fn finish_headers(
     }
 }
 
-/// A call's first attempt, sent when the returned future is first polled, and what may follow it.
+/// A call's first attempt, handed to the transport now, and what may follow it.
 ///
 /// Only a failed connect (nothing written) is tried again, after a jittered, doubling pause,
 /// while the call's time lasts. Anything after the connect is never repeated: the server may have
@@ -164,18 +166,19 @@ pub(crate) fn finish_headers(
 ///
 /// Must be called from within the runtime (from a future being polled): reqwest arms its timer
 /// when a request is handed to it.
+#[inline(always)] // Its result is large: built in its caller, it is not copied out.
 pub(crate) fn first_attempt<'a>(
     shared: &'a Shared,
     operation: &'a Operation,
     parts: RequestParts,
-) -> (impl Future<Output = Result<Wire, Failure>> + Send + 'a, ConnectRetries<'a>) {
+) -> (Started<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>, ConnectRetries<'a>) {
     tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
     let started = tokio::time::Instant::now();
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     let retry = (shared.connect_retries > 0).then(|| parts.copy_without_url()).flatten();
     let rest = ConnectRetries { shared, operation, retry, deadline, connect_by };
-    (send_once(shared, parts, connect_by), rest)
+    (start(shared, parts, connect_by), rest)
 }
 
 /// Every attempt of a call, as one future: [`first_attempt`] and what follows it.
@@ -185,7 +188,7 @@ pub(crate) async fn send_with_connect_retries(
     parts: RequestParts,
 ) -> Result<Wire, Error> {
     let (first, rest) = first_attempt(shared, operation, parts);
-    match rest.after(first.await) {
+    match rest.after(first.into_future().await) {
         Next::Answer(answer) => Ok(answer),
         Next::Failed(error) => Err(error),
         Next::Retrying(retrying) => retrying.await,
@@ -204,6 +207,7 @@ pub(crate) struct ConnectRetries<'a> {
 }
 
 /// What follows an attempt.
+#[allow(clippy::large_enum_variant)] // Matched as soon as it is made: boxing the answer would cost an allocation per call.
 pub(crate) enum Next<'a> {
     /// The answer, its body unread.
     Answer(Wire),
@@ -242,7 +246,7 @@ impl<'a> ConnectRetries<'a> {
             let parts = copy.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
             attempt += 1;
             retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-            failure = match send_once(shared, parts, connect_by).await {
+            failure = match start(shared, parts, connect_by).into_future().await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -257,35 +261,63 @@ pub(crate) struct Failure {
     pub(crate) connect_url: Option<Target>,
 }
 
-/// The hyper transport's attempt, boxed: its state (pool, connection, handshake) is larger than
-/// reqwest's, and would otherwise be part of every call's future on either transport. (Declared
-/// without the feature too, where it is never built, so that [`send_once`] has one type.)
-type HyperAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
+/// An attempt in flight.
+pub(crate) enum Started<'a, P> {
+    /// reqwest has the request; `timeout` is the attempt's, `connect_timeout` the client's.
+    Reqwest { pending: P, timeout: Duration, connect_timeout: Duration },
+    /// The hyper transport's attempt, or one that failed before anything was sent: boxed, since
+    /// the hyper transport's state (pool, connection, handshake) is larger than reqwest's and
+    /// would otherwise be part of every call's future on either transport.
+    Boxed(BoxedAttempt<'a>),
+}
 
-/// One attempt through the client's transport, the request handed over now. Built from
-/// combinators rather than an `async` block, which would keep `parts` beside the transport's
-/// own future for the attempt's whole life.
-fn send_once(
+pub(crate) type BoxedAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
+
+impl<'a, P: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> Started<'a, P> {
+    /// The attempt as one future.
+    pub(crate) fn into_future(self) -> impl Future<Output = Result<Wire, Failure>> + Send + 'a {
+        match self {
+            Self::Reqwest { pending, timeout, connect_timeout } => {
+                Either::Left(pending.map(move |sent| reqwest_outcome(sent, timeout, connect_timeout)))
+            }
+            Self::Boxed(attempt) => Either::Right(attempt),
+        }
+    }
+}
+
+/// A reqwest attempt's outcome: the answer, or the failure classified, with the URL back when
+/// the connect failed (nothing was sent).
+pub(crate) fn reqwest_outcome(
+    sent: reqwest::Result<reqwest::Response>,
+    timeout: Duration,
+    connect_timeout: Duration,
+) -> Result<Wire, Failure> {
+    sent.map(|response| Wire::Reqwest { response, timeout }).map_err(|error| {
+        let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
+        Failure { error: classify(error, timeout, connect_timeout), connect_url }
+    })
+}
+
+/// One attempt through the client's transport, the request handed over now.
+#[inline]
+fn start(
     shared: &Shared,
     parts: RequestParts,
     connect_by: tokio::time::Instant,
-) -> impl Future<Output = Result<Wire, Failure>> + Send + '_ {
+) -> Started<'_, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_> {
     #[cfg(feature = "hyper-transport")]
     if let Some(hyper) = &shared.hyper {
-        let attempt: HyperAttempt<'_> = Box::pin(hyper.send_once(parts, connect_by, shared.connect_timeout));
-        return Either::Left(attempt);
+        return Started::Boxed(Box::pin(hyper.send_once(parts, connect_by, shared.connect_timeout)));
     }
     let (timeout, connect_timeout) = (parts.timeout, shared.connect_timeout);
-    let attempt = match parts.into_request(&shared.base, shared.timeout) {
-        Err(error) => Either::Left(ready(Err(Failure { error, connect_url: None }))),
-        Ok(request) => Either::Right(execute(shared, request, timeout, connect_by).map(move |sent| {
-            sent.map(|response| Wire::Reqwest { response, timeout }).map_err(|error| {
-                let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
-                Failure { error: classify(error, timeout, connect_timeout), connect_url }
-            })
-        })),
-    };
-    Either::<HyperAttempt<'_>, _>::Right(attempt)
+    match parts.into_request(&shared.base, shared.timeout) {
+        Ok(request) => Started::Reqwest {
+            pending: execute(shared, request, timeout, connect_by),
+            timeout,
+            connect_timeout,
+        },
+        Err(error) => Started::Boxed(Box::pin(ready(Err(Failure { error, connect_url: None })))),
+    }
 }
 
 /// How much longer than the connect timeout an attempt's time must be for the connect to end

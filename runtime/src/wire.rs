@@ -2,7 +2,9 @@
 //! (`response.rs`, a [`ByteStream`](crate::ByteStream)) is the same whichever transport sent the
 //! request, and every read error arrives classified (timeout, cut connection).
 
+use std::future::Future;
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -52,14 +54,18 @@ impl Wire {
     }
 
     /// The next chunk of the body, `None` at its end.
-    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+    pub(crate) fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, Error>> {
         match self {
             Self::Reqwest { response, timeout } => {
                 let status = response.status();
-                response.chunk().await.map_err(|e| classify(e, *timeout, *timeout).at_status(status))
+                // reqwest offers the next chunk only as a future. It borrows the response and keeps
+                // nothing between polls (each poll asks the body for its next frame), so a fresh one
+                // per poll loses nothing, and no future has to be kept beside the response.
+                let chunk = std::pin::pin!(response.chunk());
+                chunk.poll(cx).map_err(|e| classify(e, *timeout, *timeout).at_status(status))
             }
             #[cfg(feature = "hyper-transport")]
-            Self::Hyper(answer) => answer.chunk().await,
+            Self::Hyper(answer) => answer.poll_chunk(cx),
         }
     }
 
@@ -86,10 +92,7 @@ struct ClassifiedChunks {
 impl Stream for ClassifiedChunks {
     type Item = Result<Bytes, Error>;
 
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let (status, timeout) = (self.status, self.timeout);
         self.inner
             .as_mut()
