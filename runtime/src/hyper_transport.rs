@@ -193,7 +193,7 @@ impl HyperTransport {
                 None => (Some((content_type, false)), RequestBody::Stream(stream)),
             },
         };
-        finish_headers(&mut headers, &method, &auth, shape);
+        finish_headers(&mut headers, &method, auth, shape);
         for (name, value) in &self.default_headers {
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), value.clone());

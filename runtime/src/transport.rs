@@ -72,7 +72,7 @@ impl RequestParts {
     fn into_request(self, base: &Url, client_timeout: Duration) -> Result<reqwest::Request, Error> {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         let url = self.target.into_url(base)?;
-        Ok(assemble(self.method, url, self.headers, &self.auth, body, self.timeout, client_timeout))
+        Ok(assemble(self.method, url, self.headers, self.auth, body, self.timeout, client_timeout))
     }
 }
 
@@ -98,17 +98,21 @@ fn assemble(
     method: Method,
     url: Url,
     mut headers: HeaderMap,
-    auth: &Option<HeaderValue>,
+    auth: Option<HeaderValue>,
     body: Option<(Option<HeaderValue>, reqwest::Body)>,
     timeout: Duration,
     client_timeout: Duration,
 ) -> reqwest::Request {
-    let shape = body
-        .as_ref()
-        .map(|(content_type, body)| (content_type.clone(), body.as_bytes().is_some_and(<[u8]>::is_empty)));
+    let (shape, body) = match body {
+        Some((content_type, body)) => {
+            let empty = body.as_bytes().is_some_and(<[u8]>::is_empty);
+            (Some((content_type, empty)), Some(body))
+        }
+        None => (None, None),
+    };
     finish_headers(&mut headers, &method, auth, shape);
     let mut request = reqwest::Request::new(method, url);
-    *request.body_mut() = body.map(|(_, body)| body);
+    *request.body_mut() = body;
     *request.headers_mut() = headers;
     // The reqwest client applies `client_timeout` to every request already; setting the same
     // value on the request too would only cost an extensions map per call.
@@ -123,14 +127,14 @@ fn assemble(
 pub(crate) fn finish_headers(
     headers: &mut HeaderMap,
     method: &Method,
-    auth: &Option<HeaderValue>,
+    auth: Option<HeaderValue>,
     body: Option<(Option<HeaderValue>, bool)>,
 ) {
     // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
     // wins over the client's token and the body's content type.
     if let Some(auth) = auth {
         if !headers.contains_key(AUTHORIZATION) {
-            headers.insert(AUTHORIZATION, auth.clone());
+            headers.insert(AUTHORIZATION, auth);
         }
     }
     match body {
