@@ -16,6 +16,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target/compile-time}
+# Absolute: cargo runs in each scratch crate's directory, where a relative one would mean another.
+mkdir -p "$CARGO_TARGET_DIR"
+CARGO_TARGET_DIR=$(cd "$CARGO_TARGET_DIR" && pwd)
 export CARGO_INCREMENTAL=0
 unset RUSTFLAGS RUSTC_WRAPPER RUSTC_BOOTSTRAP
 scratch=$CARGO_TARGET_DIR/compile-time-crates
