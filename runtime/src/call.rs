@@ -180,10 +180,13 @@ impl<'c> Call<'c> {
     /// Sends and decodes a 2xx answer with `decoder` (chosen by the type system from the
     /// endpoint's declared ok type, see the `returns` module).
     ///
-    /// The request is handed to the transport now: generated methods call this from their
-    /// `async` body, so it runs when the method's future is first polled. The returned future
-    /// holds only the exchange, not this `Call`, and the method's future holds only it: no box,
-    /// and one state the size of the exchange's.
+    /// The request is handed to the transport now, so this is called from within a future being
+    /// polled on a tokio runtime (reqwest arms its timer when it takes a request, which panics
+    /// outside one) and the call's time starts here. Generated methods call it from their `async`
+    /// body, so it runs when the method's future is first polled. The returned future holds only
+    /// the exchange, not this `Call`, and the method's future holds only it: a single attempt on
+    /// the reqwest transport needs no box (retries, a token provider, middleware and the hyper
+    /// transport box their state).
     pub fn send_decoded<D>(self, decoder: D) -> impl Future<Output = Result<D::Output, Error>> + Send + 'c
     where
         D: Decode + Send + 'c,
@@ -267,7 +270,7 @@ impl<'c> Call<'c> {
                 future: Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan)),
             }
         };
-        Either::Left(Traced { exchange, span, started, operation })
+        Either::Left(Traced { exchange: Some(exchange), span, started, operation })
     }
 }
 
@@ -292,16 +295,25 @@ impl<F: Future<Output = Result<Response, Error>>, D: Decode> Future for Decoded<
 }
 
 pin_project_lite::pin_project! {
-    /// A call's exchange, polled within the call's span; its outcome, once in, is recorded on the
-    /// span and turned into the call's result. Written out rather than wrapped in an
-    /// `Instrumented` inside an `async` block: one future, one state.
+    /// A call's exchange, polled and dropped within the call's span (so what the transport logs
+    /// while a cancelled call is dropped has the call as its parent); its outcome, once in, is
+    /// recorded on the span and turned into the call's result. Written out rather than wrapped in
+    /// an `Instrumented` inside an `async` block: one future, one state.
     #[project = TracedProjection]
     struct Traced<F> {
+        // `None` once the outcome is in.
         #[pin]
-        exchange: F,
+        exchange: Option<F>,
         span: tracing::Span,
         started: Option<Instant>,
         operation: &'static Operation,
+    }
+    impl<F> PinnedDrop for Traced<F> {
+        fn drop(this: Pin<&mut Self>) {
+            let TracedProjection { mut exchange, span, .. } = this.project();
+            let _entered = (!span.is_none()).then(|| span.enter());
+            exchange.set(None);
+        }
     }
 }
 
@@ -309,11 +321,13 @@ impl<F: Future<Output = Result<Response, Error>>> Future for Traced<F> {
     type Output = Result<Response, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let TracedProjection { exchange, span, started, operation } = self.project();
+        let TracedProjection { mut exchange, span, started, operation } = self.project();
         // A span that entering does nothing for (no subscriber wants it, no `log` output) is
         // not entered.
         let entered = (!span.is_none()).then(|| span.enter());
-        let outcome = std::task::ready!(exchange.poll(cx));
+        let pending = exchange.as_mut().as_pin_mut().expect("a call's future is not polled after it is done");
+        let outcome = std::task::ready!(pending.poll(cx));
+        exchange.set(None);
         drop(entered);
         let outcome = outcome.and_then(into_result);
         record_outcome(span, &outcome);

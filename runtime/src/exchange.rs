@@ -14,14 +14,13 @@ use crate::error::Error;
 use crate::header_value::authorization_value;
 use crate::middleware::Response;
 use crate::operation::Operation;
-use crate::response::read_response;
-use crate::response::ReadResponse;
+use crate::response::{read_response, ReadResponse};
 use crate::retry::{is_retryable_status, RetryPolicy};
 use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
 use crate::transport::{
-    first_attempt, reqwest_outcome, send_with_connect_retries, BoxedAttempt, ConnectRetries, Next,
+    first_attempt, reqwest_outcome, send_with_connect_retries, AfterAttempt, BoxedAttempt, ConnectRetries,
     RequestParts, Started,
 };
 use crate::wire::Wire;
@@ -135,14 +134,14 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
             };
             let rest = rest.expect("an attempt's outcome is taken once");
             match rest.after(outcome) {
-                Next::Answer(answer) => {
+                AfterAttempt::Answer(answer) => {
                     self.set(Exchange::Reading { read: read_response(answer, limit, stream) })
                 }
-                Next::Failed(error) => {
+                AfterAttempt::Failed(error) => {
                     self.set(Exchange::Done);
                     return Poll::Ready(Err(error));
                 }
-                Next::Retrying(retrying) => {
+                AfterAttempt::Retrying(retrying) => {
                     let future = Box::pin(async move { read_response(retrying.await?, limit, stream).await });
                     self.set(Exchange::Boxed { future });
                 }

@@ -305,7 +305,11 @@ impl Answer {
         }
     }
 
-    pub(crate) fn into_chunks(self) -> Chunks {
+    /// The rest of the body as a stream. Its timer is armed now, within the call's poll: the
+    /// stream may be read where no runtime is current, and only creating a timer needs one.
+    pub(crate) fn into_chunks(mut self) -> Chunks {
+        let deadline = self.deadline;
+        self.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
         Box::pin(HyperChunks(self))
     }
 }

@@ -59,7 +59,7 @@ pub(crate) fn read_response(answer: Wire, limit: usize, stream: Option<Duration>
 /// answer and the bytes read so far, with no awaited futures or copies of its arguments beside
 /// them, and it is moved into the call's state as soon as the answer's head is in.
 pub(crate) struct ReadResponse {
-    /// `None` once the response is complete.
+    /// Taken when the response is complete or streamed; left in place when the read fails.
     answer: Option<Wire>,
     limit: usize,
     stream: Option<Duration>,
@@ -120,7 +120,9 @@ impl Future for ReadResponse {
                         match first.take() {
                             None if rest.is_empty() => *first = Some(chunk),
                             earlier => {
-                                rest.extend_from_slice(&earlier.unwrap_or_default());
+                                let earlier = earlier.unwrap_or_default();
+                                rest.reserve(earlier.len() + chunk.len());
+                                rest.extend_from_slice(&earlier);
                                 rest.extend_from_slice(&chunk);
                             }
                         }

@@ -193,9 +193,9 @@ pub(crate) async fn send_with_connect_retries(
 ) -> Result<Wire, Error> {
     let (first, rest) = first_attempt(shared, operation, parts);
     match rest.after(first.into_future().await) {
-        Next::Answer(answer) => Ok(answer),
-        Next::Failed(error) => Err(error),
-        Next::Retrying(retrying) => retrying.await,
+        AfterAttempt::Answer(answer) => Ok(answer),
+        AfterAttempt::Failed(error) => Err(error),
+        AfterAttempt::Retrying(retrying) => retrying.await,
     }
 }
 
@@ -212,7 +212,7 @@ pub(crate) struct ConnectRetries<'a> {
 
 /// What follows an attempt.
 #[allow(clippy::large_enum_variant)] // Matched as soon as it is made: boxing the answer would cost an allocation per call.
-pub(crate) enum Next<'a> {
+pub(crate) enum AfterAttempt<'a> {
     /// The answer, its body unread.
     Answer(Wire),
     /// The call's error: nothing more is tried.
@@ -223,13 +223,13 @@ pub(crate) enum Next<'a> {
 
 impl<'a> ConnectRetries<'a> {
     /// What the first attempt's `outcome` leads to.
-    pub(crate) fn after(self, outcome: Result<Wire, Failure>) -> Next<'a> {
+    pub(crate) fn after(self, outcome: Result<Wire, Failure>) -> AfterAttempt<'a> {
         match outcome {
-            Ok(answer) => Next::Answer(answer),
+            Ok(answer) => AfterAttempt::Answer(answer),
             Err(failure) if self.retry.is_none() || failure.connect_url.is_none() => {
-                Next::Failed(failure.error)
+                AfterAttempt::Failed(failure.error)
             }
-            Err(failure) => Next::Retrying(Box::pin(self.retry_connects(failure))),
+            Err(failure) => AfterAttempt::Retrying(Box::pin(self.retry_connects(failure))),
         }
     }
 

@@ -138,6 +138,24 @@ async fn a_trickling_body_hits_the_overall_timeout() {
     assert_eq!(server.count(), 1);
 }
 
+// Row 5, the other way: a body that arrives a byte at a time but within the call's time is read
+// whole, on the success path (kept in one buffer) and on the error path (kept up to the cap).
+#[tokio::test]
+async fn a_body_arriving_a_byte_at_a_time_is_read_whole() {
+    let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", OK_BODY.len()).into_bytes();
+    let every = Duration::from_millis(2);
+    let server = RawServer::always(Action::Trickle { head, body: OK_BODY.to_vec(), every }).await;
+    let answer = challenge(&client_for(&server.base_url(), Duration::from_secs(10))).await.unwrap();
+    assert_eq!(answer.oob_code.as_ref().map(|code| code.expose()), Some("c"), "{answer:?}");
+
+    let problem = br#"{"error":{"code":"INVALID","message":"slowly"}}"#;
+    let head = format!("HTTP/1.1 400 Bad Request\r\ncontent-length: {}\r\n\r\n", problem.len()).into_bytes();
+    let server = RawServer::always(Action::Trickle { head, body: problem.to_vec(), every }).await;
+    let err = challenge(&client_for(&server.base_url(), Duration::from_secs(10))).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Api, "{err:?}");
+    assert_eq!(err.raw_body(), Some(&problem[..]), "{err:?}");
+}
+
 // Row 6.
 #[tokio::test]
 async fn a_body_shorter_than_its_content_length_is_an_error() {

@@ -182,6 +182,44 @@ async fn the_call_timeout_still_bounds_a_slow_download() {
     assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
 }
 
+/// A download whose reads have to wait, read on a thread where no tokio runtime is current (the
+/// runtime that made the call keeps driving the socket): a `ByteStream` needs no runtime of the
+/// reader's, on either transport.
+#[test]
+fn a_download_is_read_where_no_runtime_is_current() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let head = b"HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n".to_vec();
+    let trickle = Action::Trickle { head, body: vec![7; 10], every: Duration::from_millis(10) };
+    let server = runtime.block_on(RawServer::always(trickle));
+    let mut stream = runtime.block_on(client(&server.base_url()).download(1)).unwrap();
+    let read = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = park_on(stream.next_chunk()) {
+            bytes.extend_from_slice(&chunk.unwrap());
+        }
+        bytes
+    });
+    assert_eq!(read.join().unwrap(), vec![7; 10]);
+}
+
+/// Runs `future` on this thread, parking it until woken: an executor with no runtime.
+fn park_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    let mut future = std::pin::pin!(future);
+    loop {
+        match future.as_mut().poll(&mut Context::from_waker(&waker)) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => std::thread::park(),
+        }
+    }
+}
+
 #[tokio::test]
 async fn an_error_answer_to_a_streaming_endpoint_is_read_as_the_error() {
     let server =
