@@ -1068,7 +1068,10 @@ def render_blocking_and_streams(w):
     w(f"A blocking call takes {p['blocking_over_reqwest_blocking']:.2f}× the time of a careful `reqwest::blocking` "
       f"call and {p['blocking_over_async']:.2f}× an async one: like `reqwest::blocking`, it waits for a runtime "
       "thread that drives the socket, a hand-off the async client does not make. Wall times on this shared "
-      "2-core machine move with its load; the ratios come from interleaved rounds.")
+      "2-core machine move with its load; the ratios come from interleaved rounds. They move between runs "
+      "too: on 2026-12-03 three alternating runs of this benchmark built at d600757 gave 0.98, 1.07 and "
+      "1.13× `reqwest::blocking`, and built at 656bb11 0.99, 0.97 and 1.08×. The blocking path did not "
+      "change between those commits; the spread is the machine's.")
     w("")
     mib = st["bytes"] / (1024 * 1024)
     w(f"Streams: a {mib:.0f} MiB download read a chunk at a time from a `-> ByteStream` endpoint, and a "
