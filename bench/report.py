@@ -387,8 +387,9 @@ def render_where_the_time_goes(w):
     w("### Where the wall time goes")
     w("")
     w("The wall-time gap is larger than the instruction gap. Simulated caches show where the rest comes from. "
-      "Measured at commit d9fd237 with `valgrind --tool=cachegrind --cache-sim=yes --branch-sim=yes` on "
+      "Measured at commit d9fd237 with `bench/cache-sim.sh`: cachegrind on "
       "`per_call calls <client> 2000` and `4000`, taking the difference per call, server included. The "
+      "`memcpy` row comes from `cg_annotate` on the same files. The "
       "simulated machine has 32 KiB L1 caches; these counts do not depend on the machine's load.")
     w("")
     w("| per call | generated | careful | difference |")

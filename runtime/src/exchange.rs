@@ -20,8 +20,8 @@ use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
 use crate::transport::{
-    first_attempt, reqwest_outcome, send_with_connect_retries, AfterAttempt, BoxedAttempt, ConnectRetries,
-    RequestParts, Started,
+    first_attempt, send_with_connect_retries, AfterAttempt, BoxedAttempt, ConnectRetries, RequestParts,
+    Started,
 };
 use crate::wire::Wire;
 use crate::ErrorKind;
@@ -56,14 +56,12 @@ pub(crate) fn exchange<'a>(
     }
     // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
     // out as states.
-    let read = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
+    let reading = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
     let (started, rest) = first_attempt(shared, operation, parts);
     let rest = Some(rest);
     match started {
-        Started::Reqwest { pending, timeout, connect_timeout } => {
-            Exchange::Sending { pending, timeout, connect_timeout, rest, read }
-        }
-        Started::Boxed(attempt) => Exchange::Attempting { attempt, rest, read },
+        Started::Reqwest { pending, timeout } => Exchange::Sending { pending, timeout, rest, reading },
+        Started::Boxed(attempt) => Exchange::Attempting { attempt, rest, reading },
     }
 }
 
@@ -79,15 +77,15 @@ pin_project_lite::pin_project! {
             #[pin]
             pending: P,
             timeout: Duration,
-            connect_timeout: Duration,
             rest: Option<ConnectRetries<'a>>,
-            read: (usize, Option<Duration>),
+            // How the answer will be read: the size cap and, for a streamed 2xx, the chunk timeout.
+            reading: (usize, Option<Duration>),
         },
         /// A boxed attempt (the hyper transport's) is in flight.
         Attempting {
             attempt: BoxedAttempt<'a>,
             rest: Option<ConnectRetries<'a>>,
-            read: (usize, Option<Duration>),
+            reading: (usize, Option<Duration>),
         },
         /// The answer's body is being read.
         Reading { read: ReadResponse },
@@ -102,9 +100,9 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         loop {
-            let (outcome, rest, (limit, stream)) = match self.as_mut().project() {
-                State::Sending { pending, timeout, connect_timeout, rest, read } => {
-                    let (timeout, (limit, stream)) = (*timeout, *read);
+            let (next, (limit, stream)) = match self.as_mut().project() {
+                State::Sending { pending, timeout, rest, reading } => {
+                    let (timeout, (limit, stream)) = (*timeout, *reading);
                     match std::task::ready!(pending.poll(cx)) {
                         // The common case, straight to reading: the answer is moved once.
                         Ok(response) => {
@@ -112,13 +110,12 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
                             self.set(Exchange::Reading { read: read_response(answer, limit, stream) });
                             continue;
                         }
-                        Err(error) => {
-                            (reqwest_outcome(Err(error), timeout, *connect_timeout), rest.take(), *read)
-                        }
+                        Err(error) => (taken(rest).after_reqwest(Err(error), timeout), *reading),
                     }
                 }
-                State::Attempting { attempt, rest, read } => {
-                    (std::task::ready!(attempt.as_mut().poll(cx)), rest.take(), *read)
+                State::Attempting { attempt, rest, reading } => {
+                    let outcome = std::task::ready!(attempt.as_mut().poll(cx));
+                    (taken(rest).after(outcome), *reading)
                 }
                 State::Reading { read } => {
                     let response = std::task::ready!(Pin::new(read).poll(cx));
@@ -132,8 +129,7 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
                 }
                 State::Done => panic!("an exchange is not polled after it is done"),
             };
-            let rest = rest.expect("an attempt's outcome is taken once");
-            match rest.after(outcome) {
+            match next {
                 AfterAttempt::Answer(answer) => {
                     self.set(Exchange::Reading { read: read_response(answer, limit, stream) })
                 }
@@ -148,6 +144,11 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
             }
         }
     }
+}
+
+/// What follows an attempt is decided once: its state leaves the exchange then.
+fn taken<'a>(rest: &mut Option<ConnectRetries<'a>>) -> ConnectRetries<'a> {
+    rest.take().expect("an attempt's outcome is taken once")
 }
 
 type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;

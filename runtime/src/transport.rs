@@ -192,7 +192,7 @@ pub(crate) async fn send_with_connect_retries(
     parts: RequestParts,
 ) -> Result<Wire, Error> {
     let (first, rest) = first_attempt(shared, operation, parts);
-    match rest.after(first.into_future().await) {
+    match rest.after(first.into_future(shared.connect_timeout).await) {
         AfterAttempt::Answer(answer) => Ok(answer),
         AfterAttempt::Failed(error) => Err(error),
         AfterAttempt::Retrying(retrying) => retrying.await,
@@ -222,6 +222,16 @@ pub(crate) enum AfterAttempt<'a> {
 }
 
 impl<'a> ConnectRetries<'a> {
+    /// What a reqwest attempt's outcome leads to; `timeout` is the attempt's.
+    pub(crate) fn after_reqwest(
+        self,
+        sent: reqwest::Result<reqwest::Response>,
+        timeout: Duration,
+    ) -> AfterAttempt<'a> {
+        let outcome = reqwest_outcome(sent, timeout, self.shared.connect_timeout);
+        self.after(outcome)
+    }
+
     /// What the first attempt's `outcome` leads to.
     pub(crate) fn after(self, outcome: Result<Wire, Failure>) -> AfterAttempt<'a> {
         match outcome {
@@ -250,7 +260,7 @@ impl<'a> ConnectRetries<'a> {
             let parts = copy.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
             attempt += 1;
             retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
-            failure = match start(shared, parts, connect_by).into_future().await {
+            failure = match start(shared, parts, connect_by).into_future(shared.connect_timeout).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -267,8 +277,8 @@ pub(crate) struct Failure {
 
 /// An attempt in flight.
 pub(crate) enum Started<'a, P> {
-    /// reqwest has the request; `timeout` is the attempt's, `connect_timeout` the client's.
-    Reqwest { pending: P, timeout: Duration, connect_timeout: Duration },
+    /// reqwest has the request; `timeout` is the attempt's.
+    Reqwest { pending: P, timeout: Duration },
     /// The hyper transport's attempt, or one that failed before anything was sent: boxed, since
     /// the hyper transport's state (pool, connection, handshake) is larger than reqwest's and
     /// would otherwise be part of every call's future on either transport.
@@ -278,10 +288,13 @@ pub(crate) enum Started<'a, P> {
 pub(crate) type BoxedAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
 
 impl<'a, P: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> Started<'a, P> {
-    /// The attempt as one future.
-    pub(crate) fn into_future(self) -> impl Future<Output = Result<Wire, Failure>> + Send + 'a {
+    /// The attempt as one future; `connect_timeout` is the client's.
+    pub(crate) fn into_future(
+        self,
+        connect_timeout: Duration,
+    ) -> impl Future<Output = Result<Wire, Failure>> + Send + 'a {
         match self {
-            Self::Reqwest { pending, timeout, connect_timeout } => {
+            Self::Reqwest { pending, timeout } => {
                 Either::Left(pending.map(move |sent| reqwest_outcome(sent, timeout, connect_timeout)))
             }
             Self::Boxed(attempt) => Either::Right(attempt),
@@ -291,7 +304,7 @@ impl<'a, P: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> Sta
 
 /// A reqwest attempt's outcome: the answer, or the failure classified, with the URL back when
 /// the connect failed (nothing was sent).
-pub(crate) fn reqwest_outcome(
+fn reqwest_outcome(
     sent: reqwest::Result<reqwest::Response>,
     timeout: Duration,
     connect_timeout: Duration,
@@ -313,13 +326,9 @@ fn start(
     if let Some(hyper) = &shared.hyper {
         return Started::Boxed(Box::pin(hyper.send_once(parts, connect_by, shared.connect_timeout)));
     }
-    let (timeout, connect_timeout) = (parts.timeout, shared.connect_timeout);
+    let timeout = parts.timeout;
     match parts.into_request(&shared.base, shared.timeout) {
-        Ok(request) => Started::Reqwest {
-            pending: execute(shared, request, timeout, connect_by),
-            timeout,
-            connect_timeout,
-        },
+        Ok(request) => Started::Reqwest { pending: execute(shared, request, timeout, connect_by), timeout },
         Err(error) => Started::Boxed(Box::pin(ready(Err(Failure { error, connect_url: None })))),
     }
 }
