@@ -29,13 +29,29 @@ thread_local! {
 const MARGIN: Duration = Duration::from_millis(5);
 
 /// Runs `attempt` with connects ending before `deadline`.
-pub(crate) async fn connecting_until<F: Future>(deadline: Instant, attempt: F) -> F::Output {
-    let mut attempt = std::pin::pin!(attempt);
-    std::future::poll_fn(|cx| {
-        let _scope = Scope::enter(deadline);
-        attempt.as_mut().poll(cx)
-    })
-    .await
+pub(crate) fn connecting_until<F: Future>(deadline: Instant, attempt: F) -> ConnectingUntil<F> {
+    ConnectingUntil { deadline, attempt }
+}
+
+pin_project_lite::pin_project! {
+    /// `attempt`, each poll of it inside `deadline`'s scope. Written out rather than as an
+    /// `async fn`, which would hold `deadline` twice (its argument and its closure's copy) beside
+    /// the attempt: this sits in every call's future whose time is short.
+    pub(crate) struct ConnectingUntil<F> {
+        deadline: Instant,
+        #[pin]
+        attempt: F,
+    }
+}
+
+impl<F: Future> Future for ConnectingUntil<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let _scope = Scope::enter(*this.deadline);
+        this.attempt.poll(cx)
+    }
 }
 
 /// Sets the deadline for one poll; puts back what was there, also when the poll panics.

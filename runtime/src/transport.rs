@@ -5,6 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use bytes::Bytes;
 use futures_util::future::{ready, Either};
 use futures_util::FutureExt as _;
 use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
@@ -49,21 +50,32 @@ impl RequestParts {
 
     /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
     pub(crate) fn try_clone(&self) -> Option<Self> {
-        let copy = self.copy_without_url()?;
-        Some(copy.with_url(self.target.clone(), self.timeout))
-    }
-
-    /// Everything but the URL, for another attempt; `None` when the body is a stream.
-    #[inline]
-    pub(crate) fn copy_without_url(&self) -> Option<WithoutUrl> {
         let body = match &self.body {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
             None => None,
         };
-        // Usually there are no per-call headers: a new empty map costs less than a copy of one.
-        let headers = if self.headers.is_empty() { HeaderMap::new() } else { self.headers.clone() };
-        let (method, auth) = (self.method.clone(), self.auth.clone());
-        Some(WithoutUrl { method, headers, auth, body, stream_response: self.stream_response })
+        Some(RequestParts {
+            method: self.method.clone(),
+            target: self.target.clone(),
+            headers: self.headers.clone(),
+            auth: self.auth.clone(),
+            body,
+            timeout: self.timeout,
+            stream_response: self.stream_response,
+        })
+    }
+
+    /// What a connect that fails needs to send the request again; `None` when the body is a
+    /// stream.
+    #[inline]
+    fn copy_without_url(&self) -> Option<WithoutUrl> {
+        let body = match &self.body {
+            Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone())),
+            None => None,
+        };
+        // Usually there are no per-call headers: then the copy holds no map.
+        let headers = (!self.headers.is_empty()).then(|| Box::new(self.headers.clone()));
+        Some(WithoutUrl { headers, auth: self.auth.clone(), body, stream_response: self.stream_response })
     }
 
     /// The request for the last attempt, using up the parts. An origin-form target (made only for
@@ -76,19 +88,21 @@ impl RequestParts {
     }
 }
 
-/// A request's parts but its URL: what another attempt keeps when the first one takes the URL.
+/// A request's parts but its URL and method, for the attempt after a failed connect (which
+/// hands the URL back; the method is the operation's). It sits in every call's future while the
+/// first attempt runs, so it is kept small: per-call headers, usually none, are boxed.
 pub(crate) struct WithoutUrl {
-    method: Method,
-    headers: HeaderMap,
+    headers: Option<Box<HeaderMap>>,
     auth: Option<HeaderValue>,
-    body: Option<(Option<HeaderValue>, ByteStream)>,
+    body: Option<(Option<HeaderValue>, Bytes)>,
     stream_response: bool,
 }
 
 impl WithoutUrl {
-    #[inline]
-    pub(crate) fn with_url(self, target: Target, timeout: Duration) -> RequestParts {
-        let Self { method, headers, auth, body, stream_response } = self;
+    fn with_url(self, method: Method, target: Target, timeout: Duration) -> RequestParts {
+        let Self { headers, auth, body, stream_response } = self;
+        let headers = headers.map_or_else(HeaderMap::new, |headers| *headers);
+        let body = body.map(|(content_type, bytes)| (content_type, bytes.into()));
         RequestParts { method, target, headers, auth, body, timeout, stream_response }
     }
 }
@@ -257,7 +271,8 @@ impl<'a> ConnectRetries<'a> {
             tracing::debug!(api = operation.api, attempt, "connect failed; nothing was sent, retrying");
             tokio::time::sleep(pause).await;
             // The call's timeout covers every attempt: the next one gets what is left.
-            let parts = copy.with_url(url, deadline.saturating_duration_since(tokio::time::Instant::now()));
+            let timeout = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let parts = copy.with_url(operation.http_method.clone(), url, timeout);
             attempt += 1;
             retry = (attempt < shared.connect_retries).then(|| parts.copy_without_url()).flatten();
             failure = match start(shared, parts, connect_by).into_future(shared.connect_timeout).await {
@@ -396,7 +411,6 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bytes::Bytes;
 
     const JSON: HeaderValue = HeaderValue::from_static("application/json");
 

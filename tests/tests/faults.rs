@@ -77,10 +77,14 @@ async fn a_connect_retry_sends_the_whole_request_once_the_server_is_up() {
         .connect_retries(6, Duration::from_millis(15))
         .build()
         .unwrap();
+    // A per-call header too: the copy kept for another connect holds it apart from the rest.
+    let client = client.with_options(CallOptions::new().header("x-request-id", "r-1"));
     challenge(&client).await.expect("a later connect attempt reaches the server");
     let request = server.await.unwrap();
     assert!(request.starts_with("POST /v1/accounts/P00000000/auth/mfa/challenge HTTP/1.1\r\n"), "{request}");
     assert!(request.contains("authorization: Bearer jwt\r\n"), "{request}");
+    assert!(request.contains("x-request-id: r-1\r\n"), "{request}");
+    assert!(request.contains("content-type: application/json\r\n"), "{request}");
     assert!(
         request.ends_with(r#"{"challenge_type":"oob","oob_channel":"sms","mfa_token":"mfa"}"#),
         "{request}"
