@@ -138,9 +138,14 @@ fn client(api: &Api) -> TokenStream {
             });
             quote! {
                 #(#cfgs)*
-                impl #ident for #client {
-                    #(#methods)*
-                }
+                // In a block of its own, so that the traits that pick each method's decoder are
+                // in scope for the methods and nowhere else.
+                const _: () = {
+                    use #krate::__private::{JsonBody as _, JsonWithInfo as _};
+                    impl #ident for #client {
+                        #(#methods)*
+                    }
+                };
             }
         });
     quote! {
@@ -317,30 +322,32 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     }
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
 
-    // The ok type picks its decoder through the runtime's types (`__private::Returns`): an
-    // inherent method for `ApiResponse<_>`, `()`, `Bytes`, `Vec<u8>`, `String`, a trait method for
-    // JSON, so an alias or a renamed import of `ApiResponse` means the same as the name. Located
-    // at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
+    // The ok type picks its decoder through the runtime's types (`__private::Returns`), in one
+    // method call: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String`, `ByteStream`, bare or
+    // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
+    // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
+    // Located at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
+    // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
+    // type `B` is the API's `error_body`, or the runtime's `Untyped`. The error type is named
+    // rather than inferred: an unknown `?E: From<..>` has the compiler weigh every `From` impl.
+    let error_body = match &api.error_body {
+        Some(ty) => quote!(#ty),
+        None => quote!(#krate::__private::Untyped),
+    };
+    let error_type = &response.error;
+    let into_error = quote_spanned! {at(error_type)=>
+        #krate::__private::error_into::<#error_body, #error_type>
+    };
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);
     let sending = quote_spanned! {span=>
         {
-            use #krate::__private::{JsonBody as _, Plain as _};
-            let (__info, __body) = #krate::__private::Returns::<#ok>::new().split();
-            #located_call.send_decoded(__info.wrap(__body.decoder()))
+            let __decoder = #krate::__private::Returns::<#ok>::new().decoder();
+            #located_call.send_decoded(__decoder, #into_error)
         }
     };
-    let response_value = quote_spanned!(span=> __sending.await);
-    // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
-    // type `B` is the API's `error_body`, or the runtime's `Untyped`.
-    let error_body = match &api.error_body {
-        Some(ty) => quote!(#ty),
-        None => quote!(#krate::__private::Untyped),
-    };
-    let result = quote_spanned! {at(&response.error)=>
-        ::core::result::Result::map_err(#response_value, #krate::__private::error_into::<#error_body, _>)
-    };
+    let result = quote_spanned!(span=> __sending.await);
 
     let operation = operation(api, endpoint, verb.verb, template);
     let attrs = impl_attrs(endpoint);

@@ -129,8 +129,7 @@ pub mod __private {
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;
     pub use crate::returns::{
-        Body, Decode, Ignore, Info, Json, JsonBody, NoInfo, Plain, Raw, RawVec, Returns, Streamed, Text,
-        WithInfo,
+        Decode, Ignore, Info, Json, JsonBody, JsonWithInfo, Raw, RawVec, Returns, Streamed, Text,
     };
     pub use http::Method;
     pub use serde;

@@ -2,11 +2,13 @@
 //! than by the type's name, so a renamed import or an alias of [`ApiResponse`] works like the
 //! name itself.
 //!
-//! Generated code asks `Returns::<X>::new().split()`: an inherent method on
-//! `Returns<ApiResponse<T>>` (inherent methods win over trait methods) keeps status and headers,
-//! the [`Plain`] trait's method takes every other type. The body type then picks its decoder the
-//! same way: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String` and [`ByteStream`], the [`JsonBody`] trait for
-//! the rest. Every piece is a zero-sized value, so the JSON path costs only `decode_json`.
+//! Generated code asks `Returns::<X>::new().decoder()`, one method call, resolved in the order
+//! Rust looks methods up (inherent methods first, then traits, then the same on `&Returns<X>`):
+//! inherent methods for `()`, `Bytes`, `Vec<u8>`, `String` and [`ByteStream`], bare or in an
+//! `ApiResponse`; the [`JsonWithInfo`] trait for any other `ApiResponse<T>`; the [`JsonBody`]
+//! trait, on `&Returns<X>`, for every other type. Every piece is a zero-sized value, so the
+//! JSON path costs only `decode_json`. One call rather than two (choosing `ApiResponse`, then
+//! the body's decoder) also keeps each endpoint cheaper to type-check.
 
 use std::marker::PhantomData;
 
@@ -46,49 +48,66 @@ impl<T> Default for Returns<T> {
     }
 }
 
-impl<T> Returns<ApiResponse<T>> {
-    /// `ApiResponse<T>`: status and headers kept, the body decoded as `T`.
-    #[inline]
-    pub fn split(self) -> (WithInfo, Body<T>) {
-        (WithInfo, Body(PhantomData))
-    }
+/// The inherent `decoder` methods of `Returns<$ty>` and `Returns<ApiResponse<$ty>>`.
+macro_rules! raw_decoders {
+    ($($ty:ty => $decoder:ident: $doc:literal;)*) => {$(
+        impl Returns<$ty> {
+            #[doc = $doc]
+            #[inline]
+            pub fn decoder(self) -> $decoder {
+                $decoder
+            }
+        }
+
+        impl Returns<ApiResponse<$ty>> {
+            #[doc = $doc]
+            /// Status and headers are kept.
+            #[inline]
+            pub fn decoder(self) -> Info<$decoder> {
+                Info($decoder)
+            }
+        }
+    )*};
 }
 
-/// Any ok type other than `ApiResponse<T>`: the body alone.
-pub trait Plain {
+raw_decoders! {
+    () => Ignore: "`()`: the body is ignored.";
+    Bytes => Raw: "`Bytes`: the raw body.";
+    Vec<u8> => RawVec: "`Vec<u8>`: the raw body.";
+    ByteStream => Streamed: "`ByteStream`: the body unread, for the caller to read as it arrives.";
+    String => Text: "`String`: the raw body, which must be UTF-8.";
+}
+
+/// Any other `ApiResponse<T>`: status and headers kept, the body JSON.
+pub trait JsonWithInfo {
     /// The body's type.
     type Data;
-    /// The body decoded as [`Plain::Data`], status and headers dropped.
-    fn split(self) -> (NoInfo, Body<Self::Data>);
+    /// The JSON decoder for [`JsonWithInfo::Data`], in an [`Info`].
+    fn decoder(self) -> Info<Json<Self::Data>>;
 }
 
-impl<T> Plain for Returns<T> {
+impl<T> JsonWithInfo for Returns<ApiResponse<T>> {
     type Data = T;
     #[inline]
-    fn split(self) -> (NoInfo, Body<T>) {
-        (NoInfo, Body(PhantomData))
+    fn decoder(self) -> Info<Json<T>> {
+        Info(Json(PhantomData))
     }
 }
 
-/// Status and headers are dropped.
-pub struct NoInfo;
-
-impl NoInfo {
-    /// The decoder itself.
-    #[inline]
-    pub fn wrap<D: Decode>(self, decoder: D) -> D {
-        decoder
-    }
+/// Every other type: the body is JSON, status and headers dropped. Implemented for
+/// `&Returns<T>`, so it is tried only after everything implemented for `Returns<T>`.
+pub trait JsonBody {
+    /// The body's type.
+    type Data;
+    /// The JSON decoder for [`JsonBody::Data`].
+    fn decoder(self) -> Json<Self::Data>;
 }
 
-/// Status and headers are kept in an [`ApiResponse`].
-pub struct WithInfo;
-
-impl WithInfo {
-    /// The decoder, its value wrapped in an [`ApiResponse`].
+impl<T> JsonBody for &Returns<T> {
+    type Data = T;
     #[inline]
-    pub fn wrap<D: Decode>(self, decoder: D) -> Info<D> {
-        Info(decoder)
+    fn decoder(self) -> Json<T> {
+        Json(PhantomData)
     }
 }
 
@@ -104,70 +123,6 @@ impl<D: Decode> Decode for Info<D> {
         let (status, headers) = (response.status, std::mem::take(&mut response.headers));
         let data = self.0.decode(response)?;
         Ok(ApiResponse { status, headers, data })
-    }
-}
-
-/// A body of type `T`, before its decoder is chosen.
-pub struct Body<T>(PhantomData<fn() -> T>);
-
-impl Body<()> {
-    /// `()`: the body is ignored.
-    #[inline]
-    pub fn decoder(self) -> Ignore {
-        Ignore
-    }
-}
-
-impl Body<Bytes> {
-    /// `Bytes`: the raw body.
-    #[inline]
-    pub fn decoder(self) -> Raw {
-        Raw
-    }
-}
-
-impl Body<Vec<u8>> {
-    /// `Vec<u8>`: the raw body.
-    #[inline]
-    pub fn decoder(self) -> RawVec {
-        RawVec
-    }
-}
-
-impl Body<ByteStream> {
-    /// `ByteStream`: the body unread, for the caller to read as it arrives.
-    #[inline]
-    pub fn decoder(self) -> Streamed {
-        Streamed
-    }
-}
-
-impl Body<String> {
-    /// `String`: the raw body, which must be UTF-8.
-    #[inline]
-    pub fn decoder(self) -> Text {
-        Text
-    }
-}
-
-/// Every other body type is JSON.
-pub trait JsonBody {
-    /// The body's type.
-    type Data;
-    /// The JSON decoder for [`JsonBody::Data`].
-    fn decoder(self) -> Json<Self::Data>
-    where
-        Self::Data: DeserializeOwned;
-}
-
-impl<T> JsonBody for Body<T> {
-    type Data = T;
-    #[inline]
-    fn decoder(self) -> Json<T>
-    where
-        T: DeserializeOwned,
-    {
-        Json(PhantomData)
     }
 }
 
@@ -272,15 +227,18 @@ mod tests {
 
     #[test]
     fn each_ok_type_picks_its_decoder() {
-        let (info, data) = Returns::<ApiResponse<Vec<u8>>>::new().split();
-        let response = info.wrap(data.decoder()).decode(answer(StatusCode::CREATED)).unwrap();
+        let decoder = Returns::<ApiResponse<Vec<u8>>>::new().decoder();
+        let response = decoder.decode(answer(StatusCode::CREATED)).unwrap();
         assert_eq!((response.status, response.data), (StatusCode::CREATED, b"[1]".to_vec()));
-        let (info, data) = Returns::<Vec<u32>>::new().split();
-        assert_eq!(info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap(), [1]);
-        let (info, data) = Returns::<String>::new().split();
-        assert_eq!(info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap(), "[1]");
-        let (info, data) = Returns::<()>::new().split();
-        info.wrap(data.decoder()).decode(answer(StatusCode::OK)).unwrap();
+        let decoder = Returns::<ApiResponse<Vec<u32>>>::new().decoder();
+        let response = decoder.decode(answer(StatusCode::ACCEPTED)).unwrap();
+        assert_eq!((response.status, response.data), (StatusCode::ACCEPTED, vec![1]));
+        let decoder = Returns::<Vec<u32>>::new().decoder();
+        assert_eq!(decoder.decode(answer(StatusCode::OK)).unwrap(), [1]);
+        let decoder = Returns::<String>::new().decoder();
+        assert_eq!(decoder.decode(answer(StatusCode::OK)).unwrap(), "[1]");
+        let decoder = Returns::<()>::new().decoder();
+        decoder.decode(answer(StatusCode::OK)).unwrap();
     }
 
     #[test]
@@ -288,14 +246,13 @@ mod tests {
         fn streamed<D: Decode>(_: &D) -> bool {
             D::STREAMED
         }
-        let (info, data) = Returns::<ApiResponse<ByteStream>>::new().split();
-        let decoder = info.wrap(data.decoder());
+        let decoder = Returns::<ApiResponse<ByteStream>>::new().decoder();
         assert!(streamed(&decoder));
         let mut stream = decoder.decode(answer(StatusCode::OK)).unwrap().data;
         let chunk = futures_executor_free_poll(&mut stream);
         assert_eq!(chunk.as_deref(), Some(&b"[1]"[..]));
-        let (info, data) = Returns::<Bytes>::new().split();
-        assert!(!streamed(&info.wrap(data.decoder())));
+        let decoder = Returns::<Bytes>::new().decoder();
+        assert!(!streamed(&decoder));
     }
 
     /// Polls a memory stream, which is always ready.

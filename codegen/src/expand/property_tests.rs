@@ -322,10 +322,26 @@ fn check_output(item: &TokenStream, output: &TokenStream, tally: &mut Tally) -> 
         match item {
             syn::Item::Trait(item) => traits.push(item),
             syn::Item::Struct(_) => structs += 1,
-            syn::Item::Impl(item) if item.trait_.is_some() => {
-                let path = &item.trait_.as_ref().unwrap().0;
-                if path.is_ident(&input.ident) {
-                    trait_impl = Some(item);
+            // The trait's impl, in an unnamed `const` of its own with the imports its methods use.
+            syn::Item::Const(item) if item.ident == "_" => {
+                let syn::Expr::Block(block) = &*item.expr else {
+                    return Err(format!("unexpected `const _` in output: {}", item.to_token_stream()));
+                };
+                for statement in &block.block.stmts {
+                    match statement {
+                        syn::Stmt::Item(syn::Item::Use(_)) => {}
+                        syn::Stmt::Item(syn::Item::Impl(item))
+                            if item.trait_.as_ref().is_some_and(|(path, _)| path.is_ident(&input.ident)) =>
+                        {
+                            trait_impl = Some(item);
+                        }
+                        other => {
+                            return Err(format!(
+                                "unexpected statement in `const _`: {}",
+                                other.to_token_stream()
+                            ))
+                        }
+                    }
                 }
             }
             syn::Item::Impl(_) => {}

@@ -57,189 +57,203 @@ impl ::core::convert::From<::http_api_client::Client> for BillingClient {
         Self::new(client)
     }
 }
-impl Billing for BillingClient {
-    #[doc = r" Lists invoices."]
-    async fn invoices(
-        &self,
-        aid: &str,
-        limit: Option<u32>,
-        size: u32,
-        rid: Option<&str>,
-    ) -> Result<Vec<Invoice>, Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "invoices",
-                ::http_api_client::__private::Method::GET,
-                "/accounts/{aid}/invoices",
-                true,
-            );
-        let __sending = {
-            let mut __call = self.__client.call(
-                &__OPERATION,
-                &[
-                    ::http_api_client::__private::Segment::Raw("accounts"),
-                    ::http_api_client::__private::Segment::Str(
-                        "aid",
-                        ::core::convert::AsRef::<str>::as_ref(&aid),
-                    ),
-                    ::http_api_client::__private::Segment::Raw("invoices"),
-                ],
-            );
-            __call.query("limit", &limit);
-            __call.query("page-size", &size);
-            __call.header("X-Request-Id", &rid);
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) = ::http_api_client::__private::Returns::<Vec<Invoice>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
+const _: () = {
+    use ::http_api_client::__private::{JsonBody as _, JsonWithInfo as _};
+    impl Billing for BillingClient {
+        #[doc = r" Lists invoices."]
+        async fn invoices(
+            &self,
+            aid: &str,
+            limit: Option<u32>,
+            size: u32,
+            rid: Option<&str>,
+        ) -> Result<Vec<Invoice>, Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "invoices",
+                    ::http_api_client::__private::Method::GET,
+                    "/accounts/{aid}/invoices",
+                    true,
+                );
+            let __sending = {
+                let mut __call = self.__client.call(
+                    &__OPERATION,
+                    &[
+                        ::http_api_client::__private::Segment::Raw("accounts"),
+                        ::http_api_client::__private::Segment::Str(
+                            "aid",
+                            ::core::convert::AsRef::<str>::as_ref(&aid),
+                        ),
+                        ::http_api_client::__private::Segment::Raw("invoices"),
+                    ],
+                );
+                __call.query("limit", &limit);
+                __call.query("page-size", &size);
+                __call.header("X-Request-Id", &rid);
+                {
+                    let __decoder = ::http_api_client::__private::Returns::<Vec<Invoice>>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
+        async fn create(&self, aid: &str, thing: &Thing) -> Result<ApiResponse<Thing>, Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "create",
+                    ::http_api_client::__private::Method::POST,
+                    "/accounts/{account_id}/things",
+                    false,
+                );
+            let __sending = {
+                let mut __call = self.__client.call(
+                    &__OPERATION,
+                    &[
+                        ::http_api_client::__private::Segment::Raw("accounts"),
+                        ::http_api_client::__private::Segment::Str(
+                            "account_id",
+                            ::core::convert::AsRef::<str>::as_ref(&aid),
+                        ),
+                        ::http_api_client::__private::Segment::Raw("things"),
+                    ],
+                );
+                __call.json(thing);
+                {
+                    let __decoder =
+                        ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
+        async fn token(&self, req: TokenForm) -> Result<ApiResponse<()>, Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "token",
+                    ::http_api_client::__private::Method::POST,
+                    "/oauth/token",
+                    false,
+                );
+            let __sending = {
+                let mut __call = self
+                    .__client
+                    .call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
+                __call.form(&req);
+                {
+                    let __decoder = ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
+        async fn root(&self) -> Result<(), Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "root",
+                    ::http_api_client::__private::Method::DELETE,
+                    "/",
+                    true,
+                );
+            let __sending = {
+                let __call = self.__client.call(&__OPERATION, &[]);
+                {
+                    let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
+        async fn upload(&self, name: &str, data: &[u8]) -> Result<Bytes, Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "upload",
+                    ::http_api_client::__private::Method::PUT,
+                    "/files/{name}",
+                    true,
+                );
+            let __sending = {
+                let mut __call = self.__client.call(
+                    &__OPERATION,
+                    &[
+                        ::http_api_client::__private::Segment::Raw("files"),
+                        ::http_api_client::__private::Segment::Str(
+                            "name",
+                            ::core::convert::AsRef::<str>::as_ref(&name),
+                        ),
+                    ],
+                );
+                __call.bytes(data, "image/png");
+                {
+                    let __decoder = ::http_api_client::__private::Returns::<Bytes>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
+        async fn note(&self, text: String) -> Result<ApiResponse<String>, Error> {
+            static __OPERATION: ::http_api_client::__private::Operation =
+                ::http_api_client::__private::Operation::new(
+                    "Billing",
+                    "note",
+                    ::http_api_client::__private::Method::POST,
+                    "/notes",
+                    false,
+                );
+            let __sending = {
+                let mut __call =
+                    self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
+                __call.text(&text, "text/plain; charset=utf-8");
+                {
+                    let __decoder =
+                        ::http_api_client::__private::Returns::<ApiResponse<String>>::new().decoder();
+                    __call.send_decoded(
+                        __decoder,
+                        ::http_api_client::__private::error_into::<
+                            ::http_api_client::__private::Untyped,
+                            Error,
+                        >,
+                    )
+                }
+            };
+            __sending.await
+        }
     }
-    async fn create(&self, aid: &str, thing: &Thing) -> Result<ApiResponse<Thing>, Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "create",
-                ::http_api_client::__private::Method::POST,
-                "/accounts/{account_id}/things",
-                false,
-            );
-        let __sending = {
-            let mut __call = self.__client.call(
-                &__OPERATION,
-                &[
-                    ::http_api_client::__private::Segment::Raw("accounts"),
-                    ::http_api_client::__private::Segment::Str(
-                        "account_id",
-                        ::core::convert::AsRef::<str>::as_ref(&aid),
-                    ),
-                    ::http_api_client::__private::Segment::Raw("things"),
-                ],
-            );
-            __call.json(thing);
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) =
-                    ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
-    }
-    async fn token(&self, req: TokenForm) -> Result<ApiResponse<()>, Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "token",
-                ::http_api_client::__private::Method::POST,
-                "/oauth/token",
-                false,
-            );
-        let __sending = {
-            let mut __call = self
-                .__client
-                .call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
-            __call.form(&req);
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) =
-                    ::http_api_client::__private::Returns::<ApiResponse<()>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
-    }
-    async fn root(&self) -> Result<(), Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "root",
-                ::http_api_client::__private::Method::DELETE,
-                "/",
-                true,
-            );
-        let __sending = {
-            let __call = self.__client.call(&__OPERATION, &[]);
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) = ::http_api_client::__private::Returns::<()>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
-    }
-    async fn upload(&self, name: &str, data: &[u8]) -> Result<Bytes, Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "upload",
-                ::http_api_client::__private::Method::PUT,
-                "/files/{name}",
-                true,
-            );
-        let __sending = {
-            let mut __call = self.__client.call(
-                &__OPERATION,
-                &[
-                    ::http_api_client::__private::Segment::Raw("files"),
-                    ::http_api_client::__private::Segment::Str(
-                        "name",
-                        ::core::convert::AsRef::<str>::as_ref(&name),
-                    ),
-                ],
-            );
-            __call.bytes(data, "image/png");
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) = ::http_api_client::__private::Returns::<Bytes>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
-    }
-    async fn note(&self, text: String) -> Result<ApiResponse<String>, Error> {
-        static __OPERATION: ::http_api_client::__private::Operation =
-            ::http_api_client::__private::Operation::new(
-                "Billing",
-                "note",
-                ::http_api_client::__private::Method::POST,
-                "/notes",
-                false,
-            );
-        let __sending = {
-            let mut __call =
-                self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
-            __call.text(&text, "text/plain; charset=utf-8");
-            {
-                use ::http_api_client::__private::{JsonBody as _, Plain as _};
-                let (__info, __body) =
-                    ::http_api_client::__private::Returns::<ApiResponse<String>>::new().split();
-                __call.send_decoded(__info.wrap(__body.decoder()))
-            }
-        };
-        ::core::result::Result::map_err(
-            __sending.await,
-            ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, _>,
-        )
-    }
-}
+};
 mod if_blocking {
     #[doc = " Blocking client for [`Billing`], generated by `#[api]`: the methods of [`BillingClient`] without `async`.\n\n Each call runs the async method to completion on the blocking client's runtime; see the runtime's `blocking` module for where it may be called."]
     #[derive(:: core :: clone :: Clone, :: core :: fmt :: Debug)]
