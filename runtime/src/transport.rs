@@ -8,7 +8,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::future::{ready, Either};
 use futures_util::FutureExt as _;
-use http::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use http::Method;
 use url::Url;
 
@@ -73,8 +73,10 @@ impl RequestParts {
             Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone())),
             None => None,
         };
-        // Usually there are no per-call headers: then the copy holds no map.
-        let headers = (!self.headers.is_empty()).then(|| Box::new(self.headers.clone()));
+        // Usually there are no per-call headers: then the copy holds nothing. Otherwise one
+        // allocation holds them all (a copied map would take two).
+        let headers = (!self.headers.is_empty())
+            .then(|| self.headers.iter().map(|(name, value)| (name.clone(), value.clone())).collect());
         Some(WithoutUrl { headers, auth: self.auth.clone(), body, stream_response: self.stream_response })
     }
 
@@ -90,9 +92,10 @@ impl RequestParts {
 
 /// A request's parts but its URL and method, for the attempt after a failed connect (which
 /// hands the URL back; the method is the operation's). It sits in every call's future while the
-/// first attempt runs, so it is kept small: per-call headers, usually none, are boxed.
+/// first attempt runs, so it is kept small: per-call headers, usually none, are kept apart.
 pub(crate) struct WithoutUrl {
-    headers: Option<Box<HeaderMap>>,
+    /// Every per-call header value in the map's order, `None` when there are none.
+    headers: Option<Box<[(HeaderName, HeaderValue)]>>,
     auth: Option<HeaderValue>,
     body: Option<(Option<HeaderValue>, Bytes)>,
     stream_response: bool,
@@ -101,7 +104,11 @@ pub(crate) struct WithoutUrl {
 impl WithoutUrl {
     fn with_url(self, method: Method, target: Target, timeout: Duration) -> RequestParts {
         let Self { headers, auth, body, stream_response } = self;
-        let headers = headers.map_or_else(HeaderMap::new, |headers| *headers);
+        let mut map = HeaderMap::new();
+        for (name, value) in headers.into_iter().flat_map(Vec::from) {
+            map.append(name, value);
+        }
+        let headers = map;
         let body = body.map(|(content_type, bytes)| (content_type, bytes.into()));
         RequestParts { method, target, headers, auth, body, timeout, stream_response }
     }
@@ -452,6 +459,25 @@ mod tests {
                 assert_eq!(request.timeout().copied(), expected);
             }
         }
+    }
+
+    #[test]
+    fn the_copy_kept_for_another_connect_has_every_header_value() {
+        let mut parts = parts(Duration::from_secs(30));
+        parts.headers.append("x-extra", HeaderValue::from_static("2"));
+        let copy =
+            parts.copy_without_url().unwrap().with_url(Method::POST, parts.target.clone(), parts.timeout);
+        let values = |parts: &RequestParts| -> Vec<(String, String)> {
+            let pairs = parts.headers.iter();
+            pairs.map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned())).collect()
+        };
+        assert_eq!(values(&copy), values(&parts));
+        assert_eq!(copy.headers.get_all("x-extra").iter().count(), 2);
+        let content_type = |parts: &RequestParts| parts.body.as_ref().and_then(|(ct, _)| ct.clone());
+        assert_eq!((&copy.auth, content_type(&copy)), (&parts.auth, content_type(&parts)));
+        // No per-call headers: the copy holds none and gets an empty map.
+        parts.headers.clear();
+        assert!(parts.copy_without_url().unwrap().headers.is_none());
     }
 
     #[test]
