@@ -45,7 +45,7 @@ VARIANTS = {
     "tracing-on": "tracing on: a subscriber accepting INFO spans",
     "hyper-transport": "the hyper transport (`Transport::Hyper`) in reqwest's place",
 }
-# The generated client's figures in the previous report (measured at commit 5d9f41a), for the
+# The generated client's figures in the previous report (measured at commit d9fd237), for the
 # regression check: no worse than those within 1 %.
 PREVIOUS = {"commit": "d9fd237", "instructions": 78752, "allocations": 53.0, "tolerance": 0.01}
 # Issue 13's targets, all against careful hand-written reqwest.
@@ -382,8 +382,10 @@ def noise_limit(instr, clients):
     return max(2 * spread, 0.001 * instr["clients"]["generated"]["client_per_call"])
 
 
-def render_where_the_time_goes(w):
+def render_where_the_time_goes(w, wall):
     """What the wall-time gap is made of: measured by hand (see the text), not by run.sh."""
+    per_call = {c: wall["clients"][c]["median_ns_per_call"] / 1000 for c in ("generated", "careful")}
+    gap_us = per_call["generated"] - per_call["careful"]
     w("### Where the wall time goes")
     w("")
     w("The wall-time gap is larger than the instruction gap. Simulated caches show where the rest comes from. "
@@ -401,13 +403,13 @@ def render_where_the_time_goes(w):
     w("| branch mispredictions | 1,690 | 1,657 | +32 |")
     w("")
     w("At d9fd237 the same measurement gave +481 instructions and +250 L1 data misses (+85 in `memcpy`). "
-      "Since then the call's future shrank from 584 to 448 bytes (456 since 30fc918) and the instruction gap more than halved, "
+      "Since then the call's future shrank from 584 to 448 bytes (456 since the per-call headers are kept as a slice) and the instruction gap more than halved, "
       "but the data misses did not move beyond what a rebuild moves them by (another run of the same "
       "binary, its allocations placed differently: +238). A third of the extra misses are in `memcpy`, "
       "moving the call's futures; the rest are spread thin over reqwest's, hyper's and our functions.")
     w("")
-    w("A data miss served by L2 or L3 costs roughly 12–40 cycles. 250 of them are 1–3 µs per call at 3 GHz, "
-      "about the 1.9 µs by which the generated client trails here. So the remaining gap is memory touched "
+    w("A data miss served by L2 or L3 costs roughly 12–40 cycles. 240 of them are 1–3 µs per call at 3 GHz, "
+      f"about the {gap_us:.1f} µs by which the generated client trails here (*Wall time*, above). So the remaining gap is memory touched "
       "rather than work done. The misses are spread across many functions. `memcpy`'s share comes from "
       "moving the call's futures. The rest comes from reqwest's own request state, which sits colder when "
       "more of the cache is used: the same `Sleep::poll`, `execute_request` and `Client::clone` miss more "
@@ -746,7 +748,7 @@ def render():
       f"{ok(g_i <= p_i * (1 + tol))}")
     w(f"- allocations ≤ {p_a * (1 + tol):.1f}: {g_a:.1f} ({pct(g_a / p_a - 1)}) — {ok(g_a <= p_a * (1 + tol))}")
     w("")
-    render_where_the_time_goes(w)
+    render_where_the_time_goes(w, wall)
     render_variants(w, ok, verify, instr, allocs)
     if conc and conc_control:
         w("### Concurrent throughput")
@@ -855,8 +857,9 @@ def render():
     w("- The copy kept in case the connect fails no longer holds the method (the operation has it) or an "
       "empty header map (96 bytes): per-call headers, usually none, are boxed when there are any, and "
       "the body is kept as `Bytes`. A first version boxed a copied map: with middleware, whose request "
-      "always has headers, that was one allocation more per call; one boxed slice (one allocation, not the "
-      "map's two plus the box) took it back to 57 with one no-op middleware. A connect retry is tested to send a per-call header and the content "
+      "always has headers, that was one allocation more per call; one boxed slice of the exact size (one "
+      "allocation, not the map's two plus the box) makes a call through one no-op middleware 56 "
+      "allocations, one fewer than at d9fd237. A connect retry is tested to send a per-call header and the content "
       "type again (`faults::a_connect_retry_sends_the_whole_request_once_the_server_is_up`).")
     w("- The generated method hands its error conversion to `send_decoded` (a function pointer), so its "
       "body is one call and one `.await`; this was done for compile time (below), and costs nothing "
@@ -868,7 +871,7 @@ def render():
     w("| named connect-deadline future | 92,539 | 92,022 | 496 B |")
     w("| lean connect-retry copy | 92,279 | 92,017 | 448 B |")
     w("| error conversion in `send_decoded` | 92,259 | 92,018 | 448 B |")
-    w("| per-call headers kept as one boxed slice (30fc918) | 92,304 | 91,988 | 456 B |")
+    w("| per-call headers kept as one boxed slice | 92,304 | 91,988 | 456 B |")
     w("")
     w("**Before that (3b236b0 → d9fd237).** `-Z print-type-sizes` showed the cause of the "
       "remaining gap. Every nested `async` block on the call's path (`send`, `exchange`, "

@@ -226,6 +226,19 @@ mod tests {
     }
 
     #[test]
+    fn raw_types_in_an_api_response_keep_their_raw_decoder() {
+        // Type-level: each must resolve to the inherent method, not to `JsonWithInfo`.
+        let _: Info<Ignore> = Returns::<ApiResponse<()>>::new().decoder();
+        let _: Info<Raw> = Returns::<ApiResponse<Bytes>>::new().decoder();
+        let _: Info<RawVec> = Returns::<ApiResponse<Vec<u8>>>::new().decoder();
+        let _: Info<Streamed> = Returns::<ApiResponse<ByteStream>>::new().decoder();
+        let _: Info<Text> = Returns::<ApiResponse<String>>::new().decoder();
+        let _: Info<Json<Vec<String>>> = Returns::<ApiResponse<Vec<String>>>::new().decoder();
+        let _: Text = Returns::<String>::new().decoder();
+        let _: Json<Option<String>> = Returns::<Option<String>>::new().decoder();
+    }
+
+    #[test]
     fn each_ok_type_picks_its_decoder() {
         let decoder = Returns::<ApiResponse<Vec<u8>>>::new().decoder();
         let response = decoder.decode(answer(StatusCode::CREATED)).unwrap();

@@ -23,9 +23,9 @@ use crate::wire::Wire;
 /// What one attempt needs; kept so a failed connect can be tried again.
 ///
 /// `Authorization` and `Content-Type` are kept apart from `headers` (the per-call and
-/// `CallOptions` headers, usually none) and added to each attempt's request. So an attempt that
-/// may be followed by another copies only the URL and those usually empty extra headers, and the
-/// last attempt copies nothing. The request gets the same header map as merging everything at
+/// `CallOptions` headers, usually none) and added to each attempt's request. So a copy for
+/// another attempt shares the token, content type and body (reference counts) and copies only
+/// the URL and those usually empty extra headers; the last attempt copies nothing. The request gets the same header map as merging everything at
 /// once would give: extra headers, then `Authorization`, then `Content-Type`, each replacing an
 /// earlier header of its name.
 pub(crate) struct RequestParts {
@@ -74,9 +74,12 @@ impl RequestParts {
             None => None,
         };
         // Usually there are no per-call headers: then the copy holds nothing. Otherwise one
-        // allocation holds them all (a copied map would take two).
-        let headers = (!self.headers.is_empty())
-            .then(|| self.headers.iter().map(|(name, value)| (name.clone(), value.clone())).collect());
+        // allocation of the exact size holds them all (a copied map would take two).
+        let headers = (!self.headers.is_empty()).then(|| {
+            let mut copy = Vec::with_capacity(self.headers.len());
+            copy.extend(self.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
+            copy.into_boxed_slice()
+        });
         Some(WithoutUrl { headers, auth: self.auth.clone(), body, stream_response: self.stream_response })
     }
 
@@ -104,8 +107,9 @@ pub(crate) struct WithoutUrl {
 impl WithoutUrl {
     fn with_url(self, method: Method, target: Target, timeout: Duration) -> RequestParts {
         let Self { headers, auth, body, stream_response } = self;
-        let mut map = HeaderMap::new();
-        for (name, value) in headers.into_iter().flat_map(Vec::from) {
+        let headers = headers.map(Vec::from).unwrap_or_default();
+        let mut map = HeaderMap::with_capacity(headers.len());
+        for (name, value) in headers {
             map.append(name, value);
         }
         let headers = map;
@@ -221,7 +225,8 @@ pub(crate) async fn send_with_connect_retries(
 }
 
 /// What a call needs to try its connect again: a copy of the request but its URL (which the
-/// failed connect hands back), and the call's time.
+/// failed connect hands back) and its method (the operation's: neither the call nor middleware
+/// can change it), and the call's time.
 pub(crate) struct ConnectRetries<'a> {
     shared: &'a Shared,
     operation: &'a Operation,
