@@ -34,7 +34,7 @@ if [[ ${1:-} != --report-only ]]; then
                 # always enough to make cargo see it as changed).
                 (cd "$scratch/n$n/$crate" && cargo clean --offline --quiet -p "$crate")
                 (cd "$scratch/n$n/$crate" && COUNT_LOG=$raw/$crate-$mode-$n.log \
-                    RUSTC_WORKSPACE_WRAPPER=$here/count.sh cargo "$mode" --offline --quiet)
+                    RUSTC_WORKSPACE_WRAPPER=$root/bench/compile-time/rustc-wrapper.sh cargo "$mode" --offline --quiet)
             done
         done
         echo "N=$n done" >&2

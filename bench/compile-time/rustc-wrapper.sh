@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# RUSTC_WORKSPACE_WRAPPER for run.sh: cargo calls it only for the measured crate itself (the one
-# workspace member), never for its dependencies, whose artifacts therefore stay the same.
+# RUSTC_WORKSPACE_WRAPPER for run.sh and ../compile-instructions/run.sh: cargo calls it only for
+# the measured crate itself (the one workspace member), never for its dependencies, whose
+# artifacts therefore stay the same.
 # Appends "<crate> <start> <end> <cpu seconds>" for every compile of the crate to $COMPILE_TIME_LOG; with
 # COMPILE_TIME_PASSES set, runs rustc with `-Z time-passes` (RUSTC_BOOTSTRAP=1 for this process
 # only, so cargo's fingerprints of the dependencies do not change) and writes its report there.
+# With COUNT_LOG set instead, runs rustc under valgrind (no cache simulation) and writes the
+# instructions it executed there.
 set -euo pipefail
 rustc=$1
 shift
@@ -13,8 +16,13 @@ for arg in "$@"; do
     [[ $prev == --crate-name ]] && crate=$arg
     prev=$arg
 done
-if [[ -z $crate ]]; then
+# No crate, or `___`: cargo asking rustc about itself or the target, not a compile.
+if [[ -z $crate || $crate == ___ ]]; then
     exec "$rustc" "$@"
+fi
+if [[ -n ${COUNT_LOG:-} ]]; then
+    exec valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        --log-file="$COUNT_LOG" "$rustc" "$@"
 fi
 extra=()
 if [[ -n ${COMPILE_TIME_PASSES:-} ]]; then

@@ -322,14 +322,10 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     }
     let mutability = (!statements.is_empty()).then(|| quote!(mut));
 
-    // The ok type picks its decoder through the runtime's types (`__private::Returns`), in one
-    // method call: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String`, `ByteStream`, bare or
-    // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
-    // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
-    // Located at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
-    // At the error type, so a missing `From<runtime::Error<B>>` is reported once, on `E`. The body
-    // type `B` is the API's `error_body`, or the runtime's `Untyped`. The error type is named
-    // rather than inferred: an unknown `?E: From<..>` has the compiler weigh every `From` impl.
+    // The conversion of the runtime error into the method's, located at the error type, so a
+    // missing `From<runtime::Error<B>>` is reported once, on `E`. The body type `B` is the API's
+    // `error_body`, or the runtime's `Untyped`. The error type is named rather than inferred: an
+    // unknown `?E: From<..>` has the compiler weigh every `From` impl.
     let error_body = match &api.error_body {
         Some(ty) => quote!(#ty),
         None => quote!(#krate::__private::Untyped),
@@ -338,6 +334,11 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let into_error = quote_spanned! {at(error_type)=>
         #krate::__private::error_into::<#error_body, #error_type>
     };
+    // The ok type picks its decoder through the runtime's types (`__private::Returns`), in one
+    // method call: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String`, `ByteStream`, bare or
+    // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
+    // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
+    // Located at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);

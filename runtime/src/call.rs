@@ -297,13 +297,10 @@ impl<F: Future<Output = Result<Response, Error>>, D: Decode, E> Future for Decod
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        let decoded = match std::task::ready!(this.exchange.poll(cx)) {
-            Ok(response) => {
-                let decoder = this.decoder.take().expect("a `Decoded` future is not polled after it is done");
-                decoder.decode(response)
-            }
-            Err(error) => Err(error),
-        };
+        let decoded = std::task::ready!(this.exchange.poll(cx)).and_then(|response| {
+            let decoder = this.decoder.take().expect("a `Decoded` future is not polled after it is done");
+            decoder.decode(response)
+        });
         Poll::Ready(decoded.map_err(*this.into_error))
     }
 }

@@ -25,9 +25,9 @@ use crate::wire::Wire;
 /// `Authorization` and `Content-Type` are kept apart from `headers` (the per-call and
 /// `CallOptions` headers, usually none) and added to each attempt's request. So a copy for
 /// another attempt shares the token, content type and body (reference counts) and copies only
-/// the URL and those usually empty extra headers; the last attempt copies nothing. The request gets the same header map as merging everything at
-/// once would give: extra headers, then `Authorization`, then `Content-Type`, each replacing an
-/// earlier header of its name.
+/// the URL and those usually empty extra headers; the last attempt copies nothing. The request
+/// gets the same header map as merging everything at once would give: extra headers, then
+/// `Authorization`, then `Content-Type`, each replacing an earlier header of its name.
 pub(crate) struct RequestParts {
     pub(crate) method: Method,
     /// The URL, or the origin-form target alone for the hyper transport (see `Target`).
@@ -50,10 +50,7 @@ impl RequestParts {
 
     /// A copy for an attempt that may be followed by another; `None` when the body is a stream.
     pub(crate) fn try_clone(&self) -> Option<Self> {
-        let body = match &self.body {
-            Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone().into())),
-            None => None,
-        };
+        let body = self.body_copy()?.map(|(content_type, bytes)| (content_type, bytes.into()));
         Some(RequestParts {
             method: self.method.clone(),
             target: self.target.clone(),
@@ -65,14 +62,20 @@ impl RequestParts {
         })
     }
 
+    /// The content type and the body's bytes, shared, for another attempt: `Some(None)` without
+    /// a body, `None` when the body is a stream (which only one attempt can send).
+    fn body_copy(&self) -> Option<Option<(Option<HeaderValue>, Bytes)>> {
+        match &self.body {
+            Some((content_type, body)) => Some(Some((content_type.clone(), body.in_memory()?.clone()))),
+            None => Some(None),
+        }
+    }
+
     /// What a connect that fails needs to send the request again; `None` when the body is a
     /// stream.
     #[inline]
     fn copy_without_url(&self) -> Option<WithoutUrl> {
-        let body = match &self.body {
-            Some((content_type, body)) => Some((content_type.clone(), body.in_memory()?.clone())),
-            None => None,
-        };
+        let body = self.body_copy()?;
         // Usually there are no per-call headers: then the copy holds nothing. Otherwise one
         // allocation of the exact size holds them all (a copied map would take two).
         let headers = (!self.headers.is_empty()).then(|| {
@@ -107,12 +110,8 @@ pub(crate) struct WithoutUrl {
 impl WithoutUrl {
     fn with_url(self, method: Method, target: Target, timeout: Duration) -> RequestParts {
         let Self { headers, auth, body, stream_response } = self;
-        let headers = headers.map(Vec::from).unwrap_or_default();
-        let mut map = HeaderMap::with_capacity(headers.len());
-        for (name, value) in headers {
-            map.append(name, value);
-        }
-        let headers = map;
+        // Collecting appends, so a repeated header keeps every value.
+        let headers = headers.map(|headers| Vec::from(headers).into_iter().collect()).unwrap_or_default();
         let body = body.map(|(content_type, bytes)| (content_type, bytes.into()));
         RequestParts { method, target, headers, auth, body, timeout, stream_response }
     }
