@@ -8,7 +8,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use futures_util::future::{ready, Either, Ready};
 use http::header::{
     HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
 };
@@ -16,7 +15,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::error::{Error, ErrorKind};
-use crate::exchange::{exchange, Exchange, Plan};
+use crate::exchange::{exchange, BoxedResponse, Exchange, Plan};
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
@@ -210,10 +209,14 @@ impl<'c> Call<'c> {
     /// needs: an `async` block would also keep the `Call` for the whole exchange.
     fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + Send + 'c {
         // Returns the future itself rather than a `Result` of it: a value this size is copied
-        // whenever it is moved, so it is built where it is returned.
-        fn failed<F>(error: Error) -> Either<F, Ready<Result<Response, Error>>> {
-            Either::Right(ready(Err(error)))
-        }
+        // whenever it is moved, so it is built where it is returned. A call that fails here has
+        // no span: nothing was sent.
+        let failed = |error| Traced {
+            exchange: Some(Exchange::Failed { error: Some(error) }),
+            span: tracing::Span::none(),
+            started: None,
+            operation: self.operation,
+        };
         let shared = self.shared;
         let options = self.options;
         let mut target = match self.target {
@@ -248,7 +251,8 @@ impl<'c> Call<'c> {
         }
         let body = self.body;
 
-        // Read only by the debug event at the end: no clock read when nothing listens for it.
+        // Read only by the debug event at the end: no clock read when nothing listens for it,
+        // and no event.
         let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
         let operation = self.operation;
         let span = call_span(operation, &shared.base, &target, shared.record_url);
@@ -273,12 +277,9 @@ impl<'c> Call<'c> {
                 Err(error) => return failed(error),
             };
             let request = middleware_request(operation, url, headers, auth, body);
-            // Boxed, so that calls without middleware do not carry the chain's state.
-            Exchange::Boxed {
-                future: Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan)),
-            }
+            Exchange::Boxed { future: through_middleware(shared, operation, timeout, request, plan) }
         };
-        Either::Left(Traced { exchange: Some(exchange), span, started, operation })
+        Traced { exchange: Some(exchange), span, started, operation }
     }
 }
 
@@ -341,16 +342,30 @@ impl<F: Future<Output = Result<Response, Error>>> Future for Traced<F> {
         exchange.set(None);
         drop(entered);
         let outcome = outcome.and_then(into_result);
-        record_outcome(span, &outcome);
-        tracing::debug!(
-            parent: &*span,
-            api = operation.api,
-            method = operation.method,
-            elapsed_ms = started.map_or(0, |started| started.elapsed().as_millis() as u64),
-            "response"
-        );
+        if !span.is_disabled() {
+            record_outcome(span, &outcome);
+        }
+        // `started` is set when the call was sent with this event enabled; a call that failed
+        // before sending has no start.
+        if let Some(started) = started {
+            log_response(span, operation, *started);
+        }
         Poll::Ready(outcome)
     }
+}
+
+/// The exchange through the middleware chain. Boxed, so that calls without middleware do not
+/// carry the chain's state; out of line, because the chain's future is built on the stack before
+/// it is boxed, and inlined it would take room in `send`'s frame on every call.
+#[inline(never)]
+fn through_middleware<'a>(
+    shared: &'a Shared,
+    operation: &'static Operation,
+    timeout: Duration,
+    request: Request,
+    plan: Plan<'a>,
+) -> BoxedResponse<'a> {
+    Box::pin(run_chain(&shared.middleware, operation, shared, timeout, request, plan))
 }
 
 /// The request as middleware sees it: every header the transport will send.
@@ -385,7 +400,9 @@ fn into_result(response: Response) -> Result<Response, Error> {
 
 /// One span per call, with OpenTelemetry's HTTP client fields. `otel.name` carries the route
 /// (`POST /accounts/{aid}/auth/mfa/challenge`), since a `tracing` span's own name is static. Path
-/// and query values appear only in `url.full`, and only when the client opted in.
+/// and query values appear only in `url.full`, and only when the client opted in. Out of line:
+/// the span's fields would take room in `send`'s frame, which every call's stack goes through.
+#[inline(never)]
 fn call_span(operation: &'static Operation, base: &Url, target: &Target, record_url: bool) -> tracing::Span {
     let span = tracing::info_span!(
         "http_client_call",
@@ -409,11 +426,22 @@ fn call_span(operation: &'static Operation, base: &Url, target: &Target, record_
     span
 }
 
+/// The debug event of a call's outcome. Out of line, like the other tracing calls on a call's
+/// path: the event's fields take stack room in the caller's frame even when nothing listens.
+#[inline(never)]
+fn log_response(span: &tracing::Span, operation: &Operation, started: Instant) {
+    tracing::debug!(
+        parent: span,
+        api = operation.api,
+        method = operation.method,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "response"
+    );
+}
+
 /// The status, and for a failure its class: the status code for an HTTP error, else the kind.
+#[inline(never)]
 fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
-    if span.is_disabled() {
-        return;
-    }
     match outcome {
         Ok(response) => {
             span.record("http.response.status_code", response.status.as_u16());

@@ -49,10 +49,7 @@ pub(crate) fn exchange<'a>(
 ) -> Exchange<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let retryable = operation.idempotent || plan.keyed;
     if shared.token_provider.is_some() || (retryable && plan.policy.attempts > 1 && parts.replayable()) {
-        // Boxed: the loop's state would otherwise enlarge every call's future, retried or not.
-        return Exchange::Boxed {
-            future: Box::pin(with_retries(shared, operation, parts, retryable, plan.policy)),
-        };
+        return Exchange::Boxed { future: boxed_retries(shared, operation, parts, retryable, plan.policy) };
     }
     // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
     // out as states.
@@ -91,6 +88,8 @@ pin_project_lite::pin_project! {
         Reading { read: ReadResponse },
         /// Retries, a token provider, or the connects after a failed one.
         Boxed { future: BoxedResponse<'a> },
+        /// The call failed before anything was handed to the transport (an invalid argument).
+        Failed { error: Option<Error> },
         Done,
     }
 }
@@ -127,6 +126,11 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
                     self.set(Exchange::Done);
                     return Poll::Ready(response);
                 }
+                State::Failed { error } => {
+                    let error = error.take().expect("an exchange is not polled after it is done");
+                    self.set(Exchange::Done);
+                    return Poll::Ready(Err(error));
+                }
                 State::Done => panic!("an exchange is not polled after it is done"),
             };
             match next {
@@ -138,8 +142,7 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
                     return Poll::Ready(Err(error));
                 }
                 AfterAttempt::Retrying(retrying) => {
-                    let future = Box::pin(async move { read_response(retrying.await?, limit, stream).await });
-                    self.set(Exchange::Boxed { future });
+                    self.set(Exchange::Boxed { future: read_after(retrying, limit, stream) })
                 }
             }
         }
@@ -151,7 +154,34 @@ fn taken<'a>(rest: &mut Option<ConnectRetries<'a>>) -> ConnectRetries<'a> {
     rest.take().expect("an attempt's outcome is taken once")
 }
 
-type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+pub(crate) type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+
+// The boxed futures below are built out of line: a future is built on the stack before it is
+// boxed, and inlined it would take room in the caller's frame on every call, also on those that
+// never take this path.
+
+/// The exchange with retries or a token provider, boxed: the loop's state would otherwise
+/// enlarge every call's future, retried or not.
+#[inline(never)]
+fn boxed_retries<'a>(
+    shared: &'a Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+    retryable: bool,
+    policy: &'a RetryPolicy,
+) -> BoxedResponse<'a> {
+    Box::pin(with_retries(shared, operation, parts, retryable, policy))
+}
+
+/// The connects after a failed one, then reading their answer.
+#[inline(never)]
+fn read_after<'a>(
+    retrying: Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>>,
+    limit: usize,
+    stream: Option<Duration>,
+) -> BoxedResponse<'a> {
+    Box::pin(async move { read_response(retrying.await?, limit, stream).await })
+}
 
 async fn with_retries(
     shared: &Shared,

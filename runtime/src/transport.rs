@@ -200,13 +200,21 @@ pub(crate) fn first_attempt<'a>(
     operation: &'a Operation,
     parts: RequestParts,
 ) -> (Started<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>, ConnectRetries<'a>) {
-    tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
+    log_request(operation);
     let started = tokio::time::Instant::now();
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     let retry = (shared.connect_retries > 0).then(|| parts.copy_without_url()).flatten();
     let rest = ConnectRetries { shared, operation, retry, deadline, connect_by };
     (start(shared, parts, connect_by), rest)
+}
+
+/// The debug event of a request going out. Out of line, like the other tracing calls on a
+/// call's path: the event's fields take stack room in the caller's frame even when nothing
+/// listens.
+#[inline(never)]
+fn log_request(operation: &Operation) {
+    tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
 }
 
 /// Every attempt of a call, as one future: [`first_attempt`] and what follows it.
@@ -247,7 +255,9 @@ pub(crate) enum AfterAttempt<'a> {
 }
 
 impl<'a> ConnectRetries<'a> {
-    /// What a reqwest attempt's outcome leads to; `timeout` is the attempt's.
+    /// What a reqwest attempt's outcome leads to; `timeout` is the attempt's. Out of line: the
+    /// exchange calls it only for a failure, and inlined it would enlarge every call's frame.
+    #[inline(never)]
     pub(crate) fn after_reqwest(
         self,
         sent: reqwest::Result<reqwest::Response>,
@@ -264,8 +274,18 @@ impl<'a> ConnectRetries<'a> {
             Err(failure) if self.retry.is_none() || failure.connect_url.is_none() => {
                 AfterAttempt::Failed(failure.error)
             }
-            Err(failure) => AfterAttempt::Retrying(Box::pin(self.retry_connects(failure))),
+            Err(failure) => AfterAttempt::Retrying(self.boxed_retries(failure)),
         }
+    }
+
+    /// Out of line, as a future is built on the stack before it is boxed: inlined, it would take
+    /// room in the caller's frame on every call.
+    #[inline(never)]
+    fn boxed_retries(
+        self,
+        failure: Failure,
+    ) -> Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>> {
+        Box::pin(self.retry_connects(failure))
     }
 
     async fn retry_connects(self, mut failure: Failure) -> Result<Wire, Error> {
@@ -350,13 +370,26 @@ fn start(
 ) -> Started<'_, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_> {
     #[cfg(feature = "hyper-transport")]
     if let Some(hyper) = &shared.hyper {
-        return Started::Boxed(Box::pin(hyper.send_once(parts, connect_by, shared.connect_timeout)));
+        return Started::Boxed(hyper_attempt(hyper, parts, connect_by, shared.connect_timeout));
     }
     let timeout = parts.timeout;
     match parts.into_request(&shared.base, shared.timeout) {
         Ok(request) => Started::Reqwest { pending: execute(shared, request, timeout, connect_by), timeout },
         Err(error) => Started::Boxed(Box::pin(ready(Err(Failure { error, connect_url: None })))),
     }
+}
+
+/// The hyper transport's attempt, boxed out of line: its future is built on the stack before it
+/// is boxed, and inlined it would take room in `start`'s frame on every reqwest call too.
+#[cfg(feature = "hyper-transport")]
+#[inline(never)]
+fn hyper_attempt<'a>(
+    hyper: &'a crate::hyper_transport::HyperTransport,
+    parts: RequestParts,
+    connect_by: tokio::time::Instant,
+    connect_timeout: Duration,
+) -> BoxedAttempt<'a> {
+    Box::pin(hyper.send_once(parts, connect_by, connect_timeout))
 }
 
 /// How much longer than the connect timeout an attempt's time must be for the connect to end

@@ -25,6 +25,9 @@ async fn each_call_has_one_span_with_the_route_and_the_outcome() {
     client.challenge_api().aid_auth_mfa_challenge_post("fail", &body).await.unwrap_err();
     let opted_in = Client::builder().base_url(server.base_url()).record_url_in_spans(true).build().unwrap();
     opted_in.challenge_api().aid_auth_mfa_challenge_post("P-OPTED-IN", &body).await.unwrap();
+    // Refused before anything is sent: no span, no events.
+    let refused = client.challenge_api().aid_auth_mfa_challenge_post("..", &body).await.unwrap_err();
+    assert_eq!(refused.kind(), dintero_auth::ErrorKind::InvalidInput);
 
     let logs = logs::captured();
     let spans: Vec<&str> = logs.lines().filter(|line| line.starts_with("span http_client_call")).collect();
@@ -41,6 +44,15 @@ async fn each_call_has_one_span_with_the_route_and_the_outcome() {
     ] {
         assert!(spans[0].contains(field), "{field} missing in {}", spans[0]);
     }
+    // Each call sent has one debug event as it goes out and one when its outcome is in.
+    let events = |message: &str| {
+        let marker = format!("message={message}");
+        logs.lines()
+            .filter(|line| line.starts_with("DEBUG http_api_client") && line.contains(&marker))
+            .count()
+    };
+    assert_eq!((events("request"), events("response")), (3, 3), "{logs}");
+    assert!(logs.contains(" elapsed_ms="), "{logs}");
     assert!(logs.contains("record http.response.status_code=200"), "{logs}");
     assert!(logs.contains("record http.response.status_code=503"), "{logs}");
     assert!(logs.contains("record error.type=\"503\""), "{logs}");
