@@ -887,7 +887,7 @@ def render():
       "retries, a token provider, middleware, the connects after a failed one, and the hyper "
       "transport's attempt.")
     w("- The answer is read by a hand-written `ReadResponse` over poll-based chunks.")
-    w("- The call's span is entered by a hand-written `Traced` future.")
+    w("- The call's span is entered and its outcome recorded by the same `Exchange` future.")
     w("- The token and the content type are moved into the request, not cloned.")
     w("")
     w("Step by step (callgrind, server included, careful in the same binary at ±100):")

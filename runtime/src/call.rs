@@ -14,8 +14,8 @@ use http::header::{
 use serde::Serialize;
 use url::Url;
 
-use crate::error::{Error, ErrorKind};
-use crate::exchange::{exchange, BoxedResponse, Exchange, Plan};
+use crate::error::Error;
+use crate::exchange::{begin, BoxedResponse, Exchange, Plan, State};
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
@@ -211,8 +211,8 @@ impl<'c> Call<'c> {
         // Returns the future itself rather than a `Result` of it: a value this size is copied
         // whenever it is moved, so it is built where it is returned. A call that fails here has
         // no span: nothing was sent.
-        let failed = |error| Traced {
-            exchange: Some(Exchange::Failed { error: Some(error) }),
+        let failed = |error| Exchange {
+            state: State::Failed { error: Some(error) },
             span: tracing::Span::none(),
             started: None,
             operation: self.operation,
@@ -258,7 +258,7 @@ impl<'c> Call<'c> {
         let span = call_span(operation, &shared.base, &target, shared.record_url);
         let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
         let plan = Plan { keyed: self.keyed, policy, stream_response };
-        let exchange = if shared.middleware.is_empty() {
+        let state = if shared.middleware.is_empty() {
             let parts = RequestParts {
                 method: operation.http_method.clone(),
                 target,
@@ -270,16 +270,16 @@ impl<'c> Call<'c> {
             };
             // The request goes to the transport now: its events belong to the call's span.
             let _entered = (!span.is_none()).then(|| span.enter());
-            exchange(shared, operation, parts, plan)
+            begin(shared, operation, parts, plan)
         } else {
             let url = match target.into_url(&shared.base) {
                 Ok(url) => url,
                 Err(error) => return failed(error),
             };
             let request = middleware_request(operation, url, headers, auth, body);
-            Exchange::Boxed { future: through_middleware(shared, operation, timeout, request, plan) }
+            State::Boxed { future: through_middleware(shared, operation, timeout, request, plan) }
         };
-        Traced { exchange: Some(exchange), span, started, operation }
+        Exchange { state, span, started, operation }
     }
 }
 
@@ -303,54 +303,6 @@ impl<F: Future<Output = Result<Response, Error>>, D: Decode, E> Future for Decod
             decoder.decode(response)
         });
         Poll::Ready(decoded.map_err(*this.into_error))
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// A call's exchange, polled and dropped within the call's span (so what the transport logs
-    /// while a cancelled call is dropped has the call as its parent); its outcome, once in, is
-    /// recorded on the span and turned into the call's result. Written out rather than wrapped in
-    /// an `Instrumented` inside an `async` block: one future, one state.
-    #[project = TracedProjection]
-    struct Traced<F> {
-        // `None` once the outcome is in.
-        #[pin]
-        exchange: Option<F>,
-        span: tracing::Span,
-        started: Option<Instant>,
-        operation: &'static Operation,
-    }
-    impl<F> PinnedDrop for Traced<F> {
-        fn drop(this: Pin<&mut Self>) {
-            let TracedProjection { mut exchange, span, .. } = this.project();
-            let _entered = (!span.is_none()).then(|| span.enter());
-            exchange.set(None);
-        }
-    }
-}
-
-impl<F: Future<Output = Result<Response, Error>>> Future for Traced<F> {
-    type Output = Result<Response, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let TracedProjection { mut exchange, span, started, operation } = self.project();
-        // A span that entering does nothing for (no subscriber wants it, no `log` output) is
-        // not entered.
-        let entered = (!span.is_none()).then(|| span.enter());
-        let pending = exchange.as_mut().as_pin_mut().expect("a call's future is not polled after it is done");
-        let outcome = std::task::ready!(pending.poll(cx));
-        exchange.set(None);
-        drop(entered);
-        let outcome = outcome.and_then(into_result);
-        if !span.is_disabled() {
-            record_outcome(span, &outcome);
-        }
-        // `started` is set when the call was sent with this event enabled; a call that failed
-        // before sending has no start.
-        if let Some(started) = started {
-            log_response(span, operation, *started);
-        }
-        Poll::Ready(outcome)
     }
 }
 
@@ -386,18 +338,6 @@ fn middleware_request(
     Request::new(operation.http_method.clone(), url, headers, body)
 }
 
-/// A 2xx answer as it is; any other answer as its error.
-fn into_result(response: Response) -> Result<Response, Error> {
-    let status = response.status;
-    if status.is_success() {
-        Ok(response)
-    } else if status.is_redirection() {
-        Err(Error::redirect(status, response.headers))
-    } else {
-        Err(Error::api(status, response.headers, response.body, response.complete))
-    }
-}
-
 /// One span per call, with OpenTelemetry's HTTP client fields. `otel.name` carries the route
 /// (`POST /accounts/{aid}/auth/mfa/challenge`), since a `tracing` span's own name is static. Path
 /// and query values appear only in `url.full`, and only when the client opted in. Out of line:
@@ -424,38 +364,4 @@ fn call_span(operation: &'static Operation, base: &Url, target: &Target, record_
         span.record("url.full", url.as_str());
     }
     span
-}
-
-/// The debug event of a call's outcome. Out of line, like the other tracing calls on a call's
-/// path: the event's fields take stack room in the caller's frame even when nothing listens.
-#[inline(never)]
-fn log_response(span: &tracing::Span, operation: &Operation, started: Instant) {
-    tracing::debug!(
-        parent: span,
-        api = operation.api,
-        method = operation.method,
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "response"
-    );
-}
-
-/// The status, and for a failure its class: the status code for an HTTP error, else the kind.
-#[inline(never)]
-fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
-    match outcome {
-        Ok(response) => {
-            span.record("http.response.status_code", response.status.as_u16());
-        }
-        Err(error) => {
-            if let Some(status) = error.status() {
-                span.record("http.response.status_code", status.as_u16());
-            }
-            match (error.kind(), error.status()) {
-                (ErrorKind::Api | ErrorKind::Redirect, Some(status)) => {
-                    span.record("error.type", status.as_str())
-                }
-                (kind, _) => span.record("error.type", tracing::field::debug(kind)),
-            };
-        }
-    }
 }

@@ -1,6 +1,7 @@
-//! One logical call on the wire: the provider's token on each attempt, re-sending what the
-//! [`RetryPolicy`] and the operation allow, and one refresh after a 401. Below middleware, above
-//! the transport (`transport.rs`, which retries failed connects on its own).
+//! One logical call on the wire, within its span: the provider's token on each attempt,
+//! re-sending what the [`RetryPolicy`] and the operation allow, and one refresh after a 401; the
+//! outcome recorded on the span. Below middleware, above the transport (`transport.rs`, which
+//! retries failed connects on its own).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,19 +38,19 @@ pub(crate) struct Plan<'a> {
     pub(crate) stream_response: bool,
 }
 
-/// Sends `parts` for `operation`: the request is handed to the transport now, so this is called
-/// from within a future being polled (reqwest arms its timer when it takes a request), inside
-/// the call's span.
+/// Sends `parts` for `operation` and returns the exchange's first state: the request is handed
+/// to the transport now, so this is called from within a future being polled (reqwest arms its
+/// timer when it takes a request), inside the call's span.
 #[inline]
-pub(crate) fn exchange<'a>(
+pub(crate) fn begin<'a>(
     shared: &'a Shared,
     operation: &'static Operation,
     parts: RequestParts,
     plan: Plan<'a>,
-) -> Exchange<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
+) -> State<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let retryable = operation.idempotent || plan.keyed;
     if shared.token_provider.is_some() || (retryable && plan.policy.attempts > 1 && parts.replayable()) {
-        return Exchange::Boxed { future: boxed_retries(shared, operation, parts, retryable, plan.policy) };
+        return State::Boxed { future: boxed_retries(shared, operation, parts, retryable, plan.policy) };
     }
     // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
     // out as states.
@@ -57,18 +58,64 @@ pub(crate) fn exchange<'a>(
     let (started, rest) = first_attempt(shared, operation, parts);
     let rest = Some(rest);
     match started {
-        Started::Reqwest { pending, timeout } => Exchange::Sending { pending, timeout, rest, reading },
-        Started::Boxed(attempt) => Exchange::Attempting { attempt, rest, reading },
+        Started::Reqwest { pending, timeout } => State::Sending { pending, timeout, rest, reading },
+        Started::Boxed(attempt) => State::Attempting { attempt, rest, reading },
     }
 }
 
 pin_project_lite::pin_project! {
-    /// One call's exchange without retries or a token provider (anything else is `Boxed`):
-    /// written out as states rather than an `async` block, which would keep what it captured
-    /// beside every future it awaits. Only the state in use takes room, and the step from
-    /// sending to reading moves nothing but the answer.
-    #[project = State]
-    pub(crate) enum Exchange<'a, P> {
+    /// One call's exchange, polled and dropped within the call's span (so what the transport logs
+    /// while a cancelled call is dropped has the call as its parent). Its outcome, once in, is
+    /// recorded on the span and turned into the call's result: a non-2xx answer is an error.
+    #[project = ExchangeProjection]
+    pub(crate) struct Exchange<'a, P> {
+        #[pin]
+        pub(crate) state: State<'a, P>,
+        pub(crate) span: tracing::Span,
+        // When the call was sent, if its debug events were enabled then.
+        pub(crate) started: Option<std::time::Instant>,
+        pub(crate) operation: &'static Operation,
+    }
+    impl<'a, P> PinnedDrop for Exchange<'a, P> {
+        fn drop(this: Pin<&mut Self>) {
+            let ExchangeProjection { mut state, span, .. } = this.project();
+            let _entered = (!span.is_none()).then(|| span.enter());
+            state.set(State::Done);
+        }
+    }
+}
+
+impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange<'_, P> {
+    type Output = Result<Response, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let ExchangeProjection { state, span, started, operation } = self.project();
+        // A span that entering does nothing for (no subscriber wants it, no `log` output) is
+        // not entered.
+        let entered = (!span.is_none()).then(|| span.enter());
+        // Done (its state dropped) once the outcome is in, still within the span.
+        let outcome = std::task::ready!(state.poll_state(cx));
+        drop(entered);
+        let outcome = outcome.and_then(into_result);
+        if !span.is_disabled() {
+            record_outcome(span, &outcome);
+        }
+        // `started` is set when the call was sent with this event enabled; a call that failed
+        // before sending has no start.
+        if let Some(started) = started {
+            log_response(span, operation, *started);
+        }
+        Poll::Ready(outcome)
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Where one call's exchange is. Without retries or a token provider (anything else is
+    /// `Boxed`), written out as states rather than an `async` block, which would keep what it
+    /// captured beside every future it awaits. Only the state in use takes room, and the step
+    /// from sending to reading moves nothing but the answer.
+    #[project = Projected]
+    pub(crate) enum State<'a, P> {
         /// reqwest has the request.
         Sending {
             #[pin]
@@ -86,7 +133,7 @@ pin_project_lite::pin_project! {
         },
         /// The answer's body is being read.
         Reading { read: ReadResponse },
-        /// Retries, a token provider, or the connects after a failed one.
+        /// Retries, a token provider, the middleware chain, or the connects after a failed one.
         Boxed { future: BoxedResponse<'a> },
         /// The call failed before anything was handed to the transport (an invalid argument).
         Failed { error: Option<Error> },
@@ -94,55 +141,65 @@ pin_project_lite::pin_project! {
     }
 }
 
-impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange<'_, P> {
+/// The exchange alone, as the innermost step of the middleware chain sees it: the answer,
+/// whatever its status, with no span of its own (the call's is outside the chain).
+impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for State<'_, P> {
     type Output = Result<Response, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.poll_state(cx)
+    }
+}
+
+impl<P: Future<Output = reqwest::Result<reqwest::Response>>> State<'_, P> {
+    /// Moves the exchange on; `Done` once the outcome is in. Part of [`Exchange`]'s `poll`.
+    #[inline(always)]
+    fn poll_state(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Response, Error>> {
         loop {
             let (next, (limit, stream)) = match self.as_mut().project() {
-                State::Sending { pending, timeout, rest, reading } => {
+                Projected::Sending { pending, timeout, rest, reading } => {
                     let (timeout, (limit, stream)) = (*timeout, *reading);
                     match std::task::ready!(pending.poll(cx)) {
                         // The common case, straight to reading: the answer is moved once.
                         Ok(response) => {
                             let answer = Wire::Reqwest { response, timeout };
-                            self.set(Exchange::Reading { read: read_response(answer, limit, stream) });
+                            self.set(State::Reading { read: read_response(answer, limit, stream) });
                             continue;
                         }
                         Err(error) => (taken(rest).after_reqwest(Err(error), timeout), *reading),
                     }
                 }
-                State::Attempting { attempt, rest, reading } => {
+                Projected::Attempting { attempt, rest, reading } => {
                     let outcome = std::task::ready!(attempt.as_mut().poll(cx));
                     (taken(rest).after(outcome), *reading)
                 }
-                State::Reading { read } => {
+                Projected::Reading { read } => {
                     let response = std::task::ready!(Pin::new(read).poll(cx));
-                    self.set(Exchange::Done);
+                    self.set(State::Done);
                     return Poll::Ready(response);
                 }
-                State::Boxed { future } => {
+                Projected::Boxed { future } => {
                     let response = std::task::ready!(future.as_mut().poll(cx));
-                    self.set(Exchange::Done);
+                    self.set(State::Done);
                     return Poll::Ready(response);
                 }
-                State::Failed { error } => {
+                Projected::Failed { error } => {
                     let error = error.take().expect("an exchange is not polled after it is done");
-                    self.set(Exchange::Done);
+                    self.set(State::Done);
                     return Poll::Ready(Err(error));
                 }
-                State::Done => panic!("an exchange is not polled after it is done"),
+                Projected::Done => panic!("an exchange is not polled after it is done"),
             };
             match next {
                 AfterAttempt::Answer(answer) => {
-                    self.set(Exchange::Reading { read: read_response(answer, limit, stream) })
+                    self.set(State::Reading { read: read_response(answer, limit, stream) })
                 }
                 AfterAttempt::Failed(error) => {
-                    self.set(Exchange::Done);
+                    self.set(State::Done);
                     return Poll::Ready(Err(error));
                 }
                 AfterAttempt::Retrying(retrying) => {
-                    self.set(Exchange::Boxed { future: read_after(retrying, limit, stream) })
+                    self.set(State::Boxed { future: read_after(retrying, limit, stream) })
                 }
             }
         }
@@ -275,4 +332,50 @@ fn bearer(shared: &Shared, token: &Secret) -> Result<http::HeaderValue, Error> {
 
 fn record_resends(resends: u32) {
     tracing::Span::current().record("http.request.resend_count", resends);
+}
+
+/// A 2xx answer as it is; any other answer as its error.
+fn into_result(response: Response) -> Result<Response, Error> {
+    let status = response.status;
+    if status.is_success() {
+        Ok(response)
+    } else if status.is_redirection() {
+        Err(Error::redirect(status, response.headers))
+    } else {
+        Err(Error::api(status, response.headers, response.body, response.complete))
+    }
+}
+
+/// The debug event of a call's outcome. Out of line, like the other tracing calls on a call's
+/// path: the event's fields take stack room in the caller's frame even when nothing listens.
+#[inline(never)]
+fn log_response(span: &tracing::Span, operation: &Operation, started: std::time::Instant) {
+    tracing::debug!(
+        parent: span,
+        api = operation.api,
+        method = operation.method,
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "response"
+    );
+}
+
+/// The status, and for a failure its class: the status code for an HTTP error, else the kind.
+#[inline(never)]
+fn record_outcome(span: &tracing::Span, outcome: &Result<Response, Error>) {
+    match outcome {
+        Ok(response) => {
+            span.record("http.response.status_code", response.status.as_u16());
+        }
+        Err(error) => {
+            if let Some(status) = error.status() {
+                span.record("http.response.status_code", status.as_u16());
+            }
+            match (error.kind(), error.status()) {
+                (ErrorKind::Api | ErrorKind::Redirect, Some(status)) => {
+                    span.record("error.type", status.as_str())
+                }
+                (kind, _) => span.record("error.type", tracing::field::debug(kind)),
+            };
+        }
+    }
 }

@@ -43,7 +43,7 @@ use url::Url;
 /// The error type of the middleware chain: the runtime's, untyped (the generated method gives it
 /// the API's error body type afterwards).
 pub use crate::error::Error;
-use crate::exchange::{exchange, Plan};
+use crate::exchange::{begin, Plan};
 use crate::operation::Operation;
 use crate::shared::Shared;
 use crate::stream::ByteStream;
@@ -181,7 +181,7 @@ impl Next<'_> {
                     timeout: self.timeout,
                     stream_response: self.plan.stream_response,
                 };
-                let result = exchange(self.shared, self.operation, parts, self.plan).await;
+                let result = begin(self.shared, self.operation, parts, self.plan).await;
                 let delivered = result.as_ref().map_or_else(Error::may_have_been_delivered, |_| true);
                 self.sent.store(delivered, Ordering::Relaxed);
                 result
