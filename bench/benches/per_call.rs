@@ -11,6 +11,9 @@
 //! per_call wall <rounds> <n>      interleaved rounds of n calls per client (JSON out)
 //! per_call wall <rounds> <n> control   the same with careful hand-written reqwest in the
 //!                                 generated client's place too: the harness's own bias (A/A test)
+//! per_call wall <rounds> <n> control <pad>   the A/A test with known extra work per call for
+//!                                 the second careful client: `code-lines`, `scattered-data` or
+//!                                 `ordered-data` (what a line touched costs; `dintero_auth_bench::pad`)
 //! per_call concurrent <rounds> <n>   64 tasks of n calls each on a multi-thread runtime with 2
 //!                                 workers, generated and careful in alternating order (JSON out)
 //! per_call concurrent <rounds> <n> control   the same with a second careful client (A/A test)
@@ -31,6 +34,7 @@ use std::time::Instant;
 use dintero_auth::models::{AuthChallenge, ChallengeResponse};
 use dintero_auth_bench::clients::{body, AnyClient, Careful, Generated, Which, AID};
 use dintero_auth_bench::counting::{self, CountingAlloc};
+use dintero_auth_bench::pad::Pad;
 use dintero_auth_bench::server::{Server, ANSWER};
 use serde_json::{json, Value};
 
@@ -48,7 +52,7 @@ enum Mode {
     Verify,
     Calls(Which, usize),
     Allocs(usize, Vec<Which>),
-    Wall { rounds: usize, calls: usize, control: bool },
+    Wall { rounds: usize, calls: usize, control: bool, pad: Option<(&'static str, Pad)> },
     Concurrent { rounds: usize, calls: usize, control: bool },
     Quick,
 }
@@ -72,9 +76,20 @@ fn parse_args() -> Option<Mode> {
             }
             Mode::Allocs(number(n)?, clients)
         }
-        ["wall", rounds, n] => Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: false },
+        ["wall", rounds, n] => {
+            Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: false, pad: None }
+        }
         ["wall", rounds, n, "control"] => {
-            Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: true }
+            Mode::Wall { rounds: number(rounds)?, calls: number(n)?, control: true, pad: None }
+        }
+        ["wall", rounds, n, "control", name] => {
+            let name = Pad::NAMES.into_iter().find(|known| known == name)?;
+            Mode::Wall {
+                rounds: number(rounds)?,
+                calls: number(n)?,
+                control: true,
+                pad: Some((name, Pad::parse(name)?)),
+            }
         }
         ["concurrent", rounds, n] => {
             Mode::Concurrent { rounds: number(rounds)?, calls: number(n)?, control: false }
@@ -90,13 +105,13 @@ fn parse_args() -> Option<Mode> {
 fn main() -> ExitCode {
     let Some(mode) = parse_args() else {
         eprintln!(
-            "usage: per_call [verify | calls <client> <n> | allocs <n> [<client>..] | wall <rounds> <n> [control]
+            "usage: per_call [verify | calls <client> <n> | allocs <n> [<client>..] | wall <rounds> <n> [control [<pad>]]
 \
              | concurrent <rounds> <n> [control]]
 \
              clients: generated careful naive hyper middleware-0 middleware-1 middleware-3 tracing-off tracing-on
 \
-             (tracing-on last)"
+             (tracing-on last); pads: code-lines scattered-data ordered-data"
         );
         return ExitCode::from(2);
     };
@@ -122,7 +137,9 @@ fn main() -> ExitCode {
             }
             Mode::Calls(which, n) => calls(which, n).await,
             Mode::Allocs(n, clients) => println!("{:#}", allocs(n, &clients).await),
-            Mode::Wall { rounds, calls, control } => println!("{:#}", wall(rounds, calls, control).await),
+            Mode::Wall { rounds, calls, control, pad } => {
+                println!("{:#}", wall(rounds, calls, control, pad).await)
+            }
             Mode::Concurrent { .. } => unreachable!("run on its own runtime above"),
             Mode::Quick => return quick().await,
         }
@@ -252,7 +269,7 @@ fn permutations(n: usize) -> Vec<Vec<usize>> {
 /// always ran right after another reqwest-based one would find more of its code in the caches.
 /// (Measured with reqwest in two slots, these two steps bring the slot bias from about 2 % to
 /// the noise.)
-async fn wall(rounds: usize, calls: usize, control: bool) -> Value {
+async fn wall(rounds: usize, calls: usize, control: bool, mut pad: Option<(&str, Pad)>) -> Value {
     let server = Server::start().await;
     let body = body();
     let mut clients = Vec::new();
@@ -269,11 +286,24 @@ async fn wall(rounds: usize, calls: usize, control: bool) -> Value {
     let mut nanos = vec![Vec::with_capacity(rounds); clients.len()];
     for round in 0..rounds {
         for &index in &orders[round % orders.len()] {
-            let client = &mut clients[index].1;
+            let (which, client) = &mut clients[index];
+            // The control's second careful client, in the generated client's slot, does the pad's
+            // work before each call; no other client has a branch for it.
+            let pad = pad.as_mut().map(|(_, pad)| pad).filter(|_| *which == Which::Generated);
             black_box(client.call(black_box(&body)).await);
             let started = Instant::now();
-            for _ in 0..calls {
-                black_box(client.call(black_box(&body)).await);
+            match pad {
+                Some(pad) => {
+                    for _ in 0..calls {
+                        pad.touch();
+                        black_box(client.call(black_box(&body)).await);
+                    }
+                }
+                None => {
+                    for _ in 0..calls {
+                        black_box(client.call(black_box(&body)).await);
+                    }
+                }
             }
             nanos[index].push(started.elapsed().as_nanos() as f64 / calls as f64);
         }
@@ -292,7 +322,8 @@ async fn wall(rounds: usize, calls: usize, control: bool) -> Value {
             }),
         );
     }
-    json!({ "rounds": rounds, "calls_per_round": calls, "control": control, "clients": out })
+    let pad = pad.map(|(name, _)| name);
+    json!({ "rounds": rounds, "calls_per_round": calls, "control": control, "pad": pad, "clients": out })
 }
 
 /// A client the concurrent tasks share.
@@ -400,7 +431,7 @@ async fn quick() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let allocs = allocs(1000, &Which::ALL).await;
-    let wall = wall(120, 50, false).await;
+    let wall = wall(120, 50, false, None).await;
     println!(
         "{:<10} {:>14} {:>14} {:>12} {:>16}",
         "client", "allocs/call", "bytes/call", "µs/call", "ratio to careful"

@@ -5,4 +5,5 @@
 
 pub mod clients;
 pub mod counting;
+pub mod pad;
 pub mod server;

@@ -274,14 +274,14 @@ impl<'a> ConnectRetries<'a> {
             Err(failure) if self.retry.is_none() || failure.connect_url.is_none() => {
                 AfterAttempt::Failed(failure.error)
             }
-            Err(failure) => AfterAttempt::Retrying(self.boxed_retries(failure)),
+            Err(failure) => AfterAttempt::Retrying(self.boxed_connect_retries(failure)),
         }
     }
 
     /// Out of line, as a future is built on the stack before it is boxed: inlined, it would take
     /// room in the caller's frame on every call.
     #[inline(never)]
-    fn boxed_retries(
+    fn boxed_connect_retries(
         self,
         failure: Failure,
     ) -> Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>> {
