@@ -14,9 +14,9 @@ const LINE: usize = 64;
 
 /// What a pad adds to each call.
 pub enum Pad {
-    /// [`CODE_LINES`] jumps, each to the start of the next 64-byte line of code.
+    /// 120 jumps, each to the start of the next 64-byte line of code.
     CodeLines,
-    /// [`DATA_LINES`] lines of a 256 KiB buffer, read and written in a fixed scattered order.
+    /// 200 lines of a 256 KiB buffer, read and written in a fixed scattered order.
     ScatteredData(Data),
     /// The same number of lines in address order, which the prefetcher sees coming: the cost of
     /// the loop itself.
