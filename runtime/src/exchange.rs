@@ -21,8 +21,8 @@ use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
 use crate::transport::{
-    first_attempt, send_with_connect_retries, AfterAttempt, BoxedAttempt, ConnectRetries, RequestParts,
-    Started,
+    send_with_connect_retries, start, what_may_follow, AfterAttempt, ConnectRetries, RequestParts, Started,
+    StartedProjection,
 };
 use crate::wire::Wire;
 use crate::ErrorKind;
@@ -56,14 +56,12 @@ pub(crate) fn begin<'a>(
         return State::Boxed { future: boxed_retries(shared, operation, parts, retryable, plan.policy) };
     }
     // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
-    // out as states.
+    // out as states. The attempt is built where the state keeps it: taken apart and put together
+    // again here, reqwest's request future would be copied field by field on every call.
     let reading = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
-    let (started, rest) = first_attempt(shared, operation, parts);
-    let rest = Some(rest);
-    match started {
-        Started::Reqwest { pending, timeout } => State::Sending { pending, timeout, rest, reading },
-        Started::Boxed(attempt) => State::Attempting { attempt, rest, reading },
-    }
+    let rest = what_may_follow(shared, operation, &parts);
+    let connect_by = rest.connect_by;
+    State::Sending { attempt: start(shared, parts, connect_by), rest: Some(rest), reading }
 }
 
 pin_project_lite::pin_project! {
@@ -119,19 +117,12 @@ pin_project_lite::pin_project! {
     /// from sending to reading moves nothing but the answer.
     #[project = Projected]
     pub(crate) enum State<'a, P> {
-        /// reqwest has the request.
+        /// The transport has the request.
         Sending {
             #[pin]
-            pending: P,
-            timeout: Duration,
+            attempt: Started<'a, P>,
             rest: Option<ConnectRetries<'a>>,
             // How the answer will be read: the size cap and, for a streamed 2xx, the chunk timeout.
-            reading: (usize, Option<Duration>),
-        },
-        /// A boxed attempt (the hyper transport's) is in flight.
-        Attempting {
-            attempt: BoxedAttempt<'a>,
-            rest: Option<ConnectRetries<'a>>,
             reading: (usize, Option<Duration>),
         },
         /// The answer's body is being read.
@@ -160,21 +151,27 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> State<'_, P> {
     fn poll_state(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Response, Error>> {
         loop {
             let (next, (limit, stream)) = match self.as_mut().project() {
-                Projected::Sending { pending, timeout, rest, reading } => {
-                    let (timeout, (limit, stream)) = (*timeout, *reading);
-                    match std::task::ready!(pending.poll(cx)) {
-                        // The common case, straight to reading: the answer is moved once.
-                        Ok(response) => {
-                            let answer = Wire::Reqwest { response, timeout };
-                            self.set(State::Reading { read: read_response(answer, limit, stream) });
-                            continue;
+                Projected::Sending { attempt, rest, reading } => {
+                    let (limit, stream) = *reading;
+                    let next = match attempt.project() {
+                        StartedProjection::Reqwest { pending, timeout } => {
+                            let timeout = *timeout;
+                            match std::task::ready!(pending.poll(cx)) {
+                                // The common case, straight to reading: the answer is moved once.
+                                Ok(response) => {
+                                    let answer = Wire::Reqwest { response, timeout };
+                                    self.set(State::Reading { read: read_response(answer, limit, stream) });
+                                    continue;
+                                }
+                                Err(error) => taken(rest).after_reqwest(Err(error), timeout),
+                            }
                         }
-                        Err(error) => (taken(rest).after_reqwest(Err(error), timeout), *reading),
-                    }
-                }
-                Projected::Attempting { attempt, rest, reading } => {
-                    let outcome = std::task::ready!(attempt.as_mut().poll(cx));
-                    (taken(rest).after(outcome), *reading)
+                        StartedProjection::Boxed { attempt } => {
+                            let outcome = std::task::ready!(attempt.as_mut().poll(cx));
+                            taken(rest).after(outcome)
+                        }
+                    };
+                    (next, (limit, stream))
                 }
                 Projected::Reading { read } => {
                     let response = std::task::ready!(Pin::new(read).poll(cx));

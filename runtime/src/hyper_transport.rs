@@ -286,12 +286,17 @@ impl Answer {
         self.response.body().size_hint().exact()
     }
 
+    /// Whether all of the body's declared length is in.
+    pub(crate) fn at_end(&self) -> bool {
+        self.response.body().is_end_stream()
+    }
+
     /// The next chunk of the body, `None` at its end; a timeout once the call's deadline passes.
     pub(crate) fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, Error>> {
         let status = self.response.status();
         if let Poll::Ready(item) = poll_data(Pin::new(self.response.body_mut()), cx, status) {
             let chunk = item.transpose()?;
-            if chunk.is_none() {
+            if chunk.is_none() || self.at_end() {
                 release(&mut self.keep);
             }
             return Poll::Ready(Ok(chunk));

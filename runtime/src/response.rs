@@ -126,7 +126,14 @@ impl Future for ReadResponse {
                                 rest.extend_from_slice(&chunk);
                             }
                         }
-                        continue;
+                        // A body whose declared length is all in needs no read to see its end.
+                        if !answer.at_end() {
+                            continue;
+                        }
+                        match first.take() {
+                            Some(only) => (only, true),
+                            None => (rest.split().freeze(), true),
+                        }
                     }
                     None if rest.is_empty() => (first.take().unwrap_or_default(), true),
                     None => (rest.split().freeze(), true),

@@ -200,13 +200,24 @@ pub(crate) fn first_attempt<'a>(
     operation: &'a Operation,
     parts: RequestParts,
 ) -> (Started<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>, ConnectRetries<'a>) {
+    let rest = what_may_follow(shared, operation, &parts);
+    (start(shared, parts, rest.connect_by), rest)
+}
+
+/// What a call's first attempt may be followed by: its time, and a copy of `parts` for another
+/// connect when that is allowed. Called as the first attempt starts, before [`start`].
+#[inline(always)]
+pub(crate) fn what_may_follow<'a>(
+    shared: &'a Shared,
+    operation: &'a Operation,
+    parts: &RequestParts,
+) -> ConnectRetries<'a> {
     log_request(operation);
     let started = tokio::time::Instant::now();
     let deadline = started + parts.timeout;
     let connect_by = connect_deadline(started, parts.timeout);
     let retry = (shared.connect_retries > 0).then(|| parts.copy_without_url()).flatten();
-    let rest = ConnectRetries { shared, operation, retry, deadline, connect_by };
-    (start(shared, parts, connect_by), rest)
+    ConnectRetries { shared, operation, retry, deadline, connect_by }
 }
 
 /// The debug event of a request going out. Out of line, like the other tracing calls on a
@@ -240,7 +251,8 @@ pub(crate) struct ConnectRetries<'a> {
     /// `None` when no retry is allowed or the body is a stream.
     retry: Option<WithoutUrl>,
     deadline: tokio::time::Instant,
-    connect_by: tokio::time::Instant,
+    /// When a connect must have ended: the call's deadline, less a margin.
+    pub(crate) connect_by: tokio::time::Instant,
 }
 
 /// What follows an attempt.
@@ -321,17 +333,20 @@ pub(crate) struct Failure {
     pub(crate) connect_url: Option<Target>,
 }
 
-/// An attempt in flight.
-pub(crate) enum Started<'a, P> {
-    /// reqwest has the request; `timeout` is the attempt's.
-    Reqwest { pending: P, timeout: Duration },
-    /// The hyper transport's attempt, or one that failed before anything was sent: boxed, since
-    /// the hyper transport's state (pool, connection, handshake) is larger than reqwest's and
-    /// would otherwise be part of every call's future on either transport.
-    Boxed(BoxedAttempt<'a>),
+pin_project_lite::pin_project! {
+    /// An attempt in flight.
+    #[project = StartedProjection]
+    pub(crate) enum Started<'a, P> {
+        /// reqwest has the request; `timeout` is the attempt's.
+        Reqwest { #[pin] pending: P, timeout: Duration },
+        /// The hyper transport's attempt, or one that failed before anything was sent: boxed,
+        /// since the hyper transport's state (pool, connection, handshake) is larger than
+        /// reqwest's and would otherwise be part of every call's future on either transport.
+        Boxed { attempt: BoxedAttempt<'a> },
+    }
 }
 
-pub(crate) type BoxedAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
+type BoxedAttempt<'a> = Pin<Box<dyn Future<Output = Result<Wire, Failure>> + Send + 'a>>;
 
 impl<'a, P: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> Started<'a, P> {
     /// The attempt as one future; `connect_timeout` is the client's.
@@ -343,7 +358,7 @@ impl<'a, P: Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> Sta
             Self::Reqwest { pending, timeout } => {
                 Either::Left(pending.map(move |sent| reqwest_outcome(sent, timeout, connect_timeout)))
             }
-            Self::Boxed(attempt) => Either::Right(attempt),
+            Self::Boxed { attempt } => Either::Right(attempt),
         }
     }
 }
@@ -363,19 +378,19 @@ fn reqwest_outcome(
 
 /// One attempt through the client's transport, the request handed over now.
 #[inline]
-fn start(
+pub(crate) fn start(
     shared: &Shared,
     parts: RequestParts,
     connect_by: tokio::time::Instant,
 ) -> Started<'_, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + '_> {
     #[cfg(feature = "hyper-transport")]
     if let Some(hyper) = &shared.hyper {
-        return Started::Boxed(hyper_attempt(hyper, parts, connect_by, shared.connect_timeout));
+        return Started::Boxed { attempt: hyper_attempt(hyper, parts, connect_by, shared.connect_timeout) };
     }
     let timeout = parts.timeout;
     match parts.into_request(&shared.base, shared.timeout) {
         Ok(request) => Started::Reqwest { pending: execute(shared, request, timeout, connect_by), timeout },
-        Err(error) => Started::Boxed(Box::pin(ready(Err(Failure { error, connect_url: None })))),
+        Err(error) => Started::Boxed { attempt: Box::pin(ready(Err(Failure { error, connect_url: None }))) },
     }
 }
 

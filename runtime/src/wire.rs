@@ -53,6 +53,15 @@ impl Wire {
         }
     }
 
+    /// Whether the body is known to be read to its end: all of its declared length is in.
+    pub(crate) fn at_end(&self) -> bool {
+        match self {
+            Self::Reqwest { response, .. } => response.content_length() == Some(0),
+            #[cfg(feature = "hyper-transport")]
+            Self::Hyper(answer) => answer.at_end(),
+        }
+    }
+
     /// The next chunk of the body, `None` at its end.
     pub(crate) fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Result<Option<Bytes>, Error>> {
         match self {

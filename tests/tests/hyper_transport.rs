@@ -47,12 +47,16 @@ async fn connections_are_kept_and_reused() {
         ),
     ))
     .await;
-    let client = builder(&server.base_url(), Transport::Hyper).build().unwrap();
-    for _ in 0..3 {
-        client.challenge_api().aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap();
+    // An answer read to its declared length frees its connection without a read of its end.
+    for (calls, transport) in [(3, Transport::Hyper), (6, Transport::Reqwest)] {
+        let client = builder(&server.base_url(), transport).build().unwrap();
+        let (api, body) = (client.challenge_api(), AuthChallenge::oob_sms("m"));
+        for _ in 0..3 {
+            api.aid_auth_mfa_challenge_post("P1", &body).await.unwrap();
+        }
+        assert_eq!(server.count(), calls);
+        assert_eq!(server.connections(), calls / 3, "one kept connection for three calls on {transport:?}");
     }
-    assert_eq!(server.count(), 3);
-    assert_eq!(server.connections(), 1, "one kept connection for three calls");
 }
 
 #[test]
