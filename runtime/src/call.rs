@@ -34,12 +34,12 @@ pub struct Call<'c> {
     shared: &'c Shared,
     options: Option<&'c CallOptions>,
     operation: &'static Operation,
-    target: Result<Target, Error>,
+    /// The first invalid argument's error: the call is refused with it.
+    failure: Option<Error>,
+    /// The request as the transport takes it, assembled in place: its token, timeout and answer
+    /// mode are set as it is sent. Kept whole, so sending moves it once.
+    parts: RequestParts,
     query: Vec<(String, String)>,
-    headers: HeaderMap,
-    body: Option<(HeaderValue, ByteStream)>,
-    /// `#[timeout]` on the method or trait.
-    method_timeout: Option<Duration>,
     /// An `Idempotency-Key` was set: re-sending is as safe as for an idempotent operation.
     keyed: bool,
 }
@@ -54,23 +54,28 @@ impl<'c> Call<'c> {
         operation: &'static Operation,
         target: Result<Target, Error>,
     ) -> Self {
-        Self {
-            shared,
-            options,
-            operation,
+        // A call refused for its target is never sent: an empty target stands in for it.
+        let (target, failure) = match target {
+            Ok(target) => (target, None),
+            Err(error) => (Target::Origin(String::new()), Some(error)),
+        };
+        let parts = RequestParts {
+            method: operation.http_method.clone(),
             target,
-            query: Vec::new(),
             headers: HeaderMap::new(),
+            auth: None,
             body: None,
-            method_timeout: None,
-            keyed: false,
-        }
+            // The client's, unless the method or `CallOptions` set one.
+            timeout: shared.timeout,
+            stream_response: false,
+        };
+        Self { shared, options, operation, failure, parts, query: Vec::new(), keyed: false }
     }
 
     /// Keeps `error` as the call's outcome unless an earlier argument failed already.
     pub(crate) fn fail(&mut self, error: Error) {
-        if self.target.is_ok() {
-            self.target = Err(error);
+        if self.failure.is_none() {
+            self.failure = Some(error);
         }
     }
 
@@ -100,7 +105,7 @@ impl<'c> Call<'c> {
                 if matches!(header, AUTHORIZATION | PROXY_AUTHORIZATION | COOKIE) {
                     value.set_sensitive(true);
                 }
-                self.headers.append(header, value);
+                self.parts.headers.append(header, value);
             }
             Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),
         }
@@ -109,13 +114,13 @@ impl<'c> Call<'c> {
     /// The method's own timeout (`#[timeout = "5s"]`), checked by the macro. A `CallOptions`
     /// timeout still overrides it.
     pub fn method_timeout(&mut self, timeout: Duration) {
-        self.method_timeout = Some(timeout);
+        self.parts.timeout = timeout;
     }
 
     /// A header from `#[headers("Name: value")]`, checked by the macro. A header parameter of the
     /// same name wins over it.
     pub fn static_header(&mut self, name: &'static str, value: &'static str) {
-        if !self.headers.contains_key(name) {
+        if !self.parts.headers.contains_key(name) {
             self.header_text(name, value);
         }
     }
@@ -124,7 +129,7 @@ impl<'c> Call<'c> {
     /// lets the call be re-sent with the same key; `None` sends no key.
     pub fn idempotency_key<T: Serialize + ?Sized>(&mut self, value: &T) {
         self.header("Idempotency-Key", value);
-        self.keyed = self.headers.contains_key("idempotency-key");
+        self.keyed = self.parts.headers.contains_key("idempotency-key");
     }
 
     /// Sets a JSON body.
@@ -147,14 +152,14 @@ impl<'c> Call<'c> {
 
     /// Sets a body already encoded (a multipart form, say) with its content type.
     pub(crate) fn set_body(&mut self, content_type: HeaderValue, bytes: Vec<u8>) {
-        self.body = Some((content_type, bytes.into()));
+        self.parts.body = Some((Some(content_type), bytes.into()));
     }
 
     /// Sets a streamed body (`#[body(stream)]`) with the declared content type, checked by the
     /// macro. Such a call is sent once: a stream cannot be read twice.
     pub fn stream(&mut self, body: impl Into<ByteStream>, content_type: &'static str) {
         match HeaderValue::from_str(content_type) {
-            Ok(value) => self.body = Some((value, body.into())),
+            Ok(value) => self.parts.body = Some((Some(value), body.into())),
             Err(_) => self.fail(Error::invalid_input("the body's content type is not a valid header value")),
         }
     }
@@ -207,71 +212,60 @@ impl<'c> Call<'c> {
     /// The request is assembled and handed to the transport now (so this is called from within a
     /// future being polled), and the returned future holds only what the rest of the exchange
     /// needs: an `async` block would also keep the `Call` for the whole exchange.
-    fn send(self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + Send + 'c {
+    fn send(mut self, stream_response: bool) -> impl Future<Output = Result<Response, Error>> + Send + 'c {
         // Returns the future itself rather than a `Result` of it: a value this size is copied
         // whenever it is moved, so it is built where it is returned. A call that fails here has
         // no span: nothing was sent.
+        let operation = self.operation;
         let failed = |error| Exchange {
             state: State::Failed { error: Some(error) },
             span: tracing::Span::none(),
             started: None,
-            operation: self.operation,
+            operation,
         };
+        if let Some(error) = self.failure {
+            return failed(error);
+        }
         let shared = self.shared;
-        let options = self.options;
-        let mut target = match self.target {
-            Ok(target) => target,
-            Err(error) => return failed(error),
-        };
-        let mut headers = self.headers;
-        let mut timeout = self.method_timeout.unwrap_or(shared.timeout);
-        let mut auth = shared.auth.clone();
-        if let Some(options) = options {
+        let parts = &mut self.parts;
+        parts.stream_response = stream_response;
+        parts.auth = shared.auth.clone();
+        if let Some(options) = self.options {
             if let Some(reason) = options.invalid {
                 return failed(Error::invalid_input(reason));
             }
-            if let Some(t) = options.timeout {
-                timeout = t;
+            if let Some(timeout) = options.timeout {
+                parts.timeout = timeout;
             }
             if let Some(token) = &options.bearer_token {
                 match authorization_value(&shared.auth_prefix, token) {
-                    Ok(value) => auth = Some(value),
+                    Ok(value) => parts.auth = Some(value),
                     Err(reason) => return failed(Error::invalid_input(reason)),
                 }
             }
             // A header declared on the method is the most specific choice: it wins.
             for (name, value) in &options.headers {
-                if !headers.contains_key(name) {
-                    headers.insert(name.clone(), value.clone());
+                if !parts.headers.contains_key(name) {
+                    parts.headers.insert(name.clone(), value.clone());
                 }
             }
         }
         if !self.query.is_empty() {
-            target.append_query(&self.query);
+            parts.target.append_query(&self.query);
         }
-        let body = self.body;
 
         // Read only by the debug event at the end: no clock read when nothing listens for it,
         // and no event.
         let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-        let operation = self.operation;
-        let span = call_span(operation, &shared.base, &target, shared.record_url);
-        let policy = options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
+        let span = call_span(operation, &shared.base, &parts.target, shared.record_url);
+        let policy = self.options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
         let plan = Plan { keyed: self.keyed, policy, stream_response };
         let state = if shared.middleware.is_empty() {
-            let parts = RequestParts {
-                method: operation.http_method.clone(),
-                target,
-                headers,
-                auth,
-                body: body.map(|(content_type, body)| (Some(content_type), body)),
-                timeout,
-                stream_response,
-            };
             // The request goes to the transport now: its events belong to the call's span.
             let _entered = (!span.is_none()).then(|| span.enter());
-            begin(shared, operation, parts, plan)
+            begin(shared, operation, self.parts, plan)
         } else {
+            let RequestParts { target, headers, auth, body, timeout, .. } = self.parts;
             let url = match target.into_url(&shared.base) {
                 Ok(url) => url,
                 Err(error) => return failed(error),
@@ -326,13 +320,15 @@ fn middleware_request(
     url: Url,
     mut headers: HeaderMap,
     auth: Option<HeaderValue>,
-    body: Option<(HeaderValue, ByteStream)>,
+    body: Option<(Option<HeaderValue>, ByteStream)>,
 ) -> Request {
     if let Some(auth) = auth {
         headers.entry(AUTHORIZATION).or_insert(auth);
     }
     let body = body.map(|(content_type, body)| {
-        headers.entry(CONTENT_TYPE).or_insert(content_type);
+        if let Some(content_type) = content_type {
+            headers.entry(CONTENT_TYPE).or_insert(content_type);
+        }
         body
     });
     Request::new(operation.http_method.clone(), url, headers, body)
