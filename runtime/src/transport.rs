@@ -137,7 +137,11 @@ fn assemble(
     finish_headers(&mut headers, &method, auth, shape);
     let mut request = reqwest::Request::new(method, url);
     *request.body_mut() = body;
-    *request.headers_mut() = headers;
+    let fresh = std::mem::replace(request.headers_mut(), headers);
+    // The request starts with a map that owns no memory (`HeaderMap::new`): nothing to drop.
+    if fresh.capacity() == 0 {
+        std::mem::forget(fresh);
+    }
     // The reqwest client applies `client_timeout` to every request already; setting the same
     // value on the request too would only cost an extensions map per call.
     if timeout != client_timeout {
