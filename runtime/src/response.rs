@@ -111,8 +111,8 @@ impl Future for ReadResponse {
                         continue;
                     }
                 }
-                Reading::Whole { first, rest } => match std::task::ready!(answer.poll_chunk(cx))? {
-                    Some(chunk) => {
+                Reading::Whole { first, rest } => {
+                    if let Some(chunk) = std::task::ready!(answer.poll_chunk(cx))? {
                         let read = first.as_ref().map_or(0, Bytes::len) + rest.len();
                         if read + chunk.len() > limit {
                             return Poll::Ready(Err(Error::too_large(status, limit)));
@@ -130,14 +130,9 @@ impl Future for ReadResponse {
                         if !answer.at_end() {
                             continue;
                         }
-                        match first.take() {
-                            Some(only) => (only, true),
-                            None => (rest.split().freeze(), true),
-                        }
                     }
-                    None if rest.is_empty() => (first.take().unwrap_or_default(), true),
-                    None => (rest.split().freeze(), true),
-                },
+                    (first.take().unwrap_or_else(|| rest.split().freeze()), true)
+                }
                 Reading::Prefix(body) => match std::task::ready!(answer.poll_chunk(cx))? {
                     Some(chunk) => {
                         let room = limit - body.len();
