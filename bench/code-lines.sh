@@ -11,12 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients=${*:-generated careful naive}
-per_call=$(cargo bench --locked -p dintero-auth-bench --bench per_call --no-run --message-format=json 2>/dev/null |
-    python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "per_call" and m.get("executable"):
-        print(m["executable"])')
+per_call=$(bench/per-call-bin.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for client in $clients; do

@@ -184,7 +184,8 @@ pub(crate) fn finish_headers(
     }
 }
 
-/// A call's first attempt, handed to the transport now, and what may follow it.
+/// What may follow a call's first attempt: its time, and a copy of `parts` for another connect
+/// when that is allowed. Called as the first attempt starts, just before [`start`] hands it over.
 ///
 /// Only a failed connect (nothing written) is tried again, after a jittered, doubling pause,
 /// while the call's time lasts. Anything after the connect is never repeated: the server may have
@@ -195,21 +196,6 @@ pub(crate) fn finish_headers(
 /// whose connect works (nearly all) copies nothing for a retry that does not happen. The attempts
 /// after a failed connect are one boxed future ([`ConnectRetries::after`]), so their state is
 /// not part of every call's.
-///
-/// Must be called from within the runtime (from a future being polled): reqwest arms its timer
-/// when a request is handed to it.
-#[inline(always)] // Its result is large: built in its caller, it is not copied out.
-pub(crate) fn first_attempt<'a>(
-    shared: &'a Shared,
-    operation: &'a Operation,
-    parts: RequestParts,
-) -> (Started<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>, ConnectRetries<'a>) {
-    let rest = what_may_follow(shared, operation, &parts);
-    (start(shared, parts, rest.connect_by), rest)
-}
-
-/// What a call's first attempt may be followed by: its time, and a copy of `parts` for another
-/// connect when that is allowed. Called as the first attempt starts, before [`start`].
 #[inline(always)]
 pub(crate) fn what_may_follow<'a>(
     shared: &'a Shared,
@@ -232,13 +218,14 @@ fn log_request(operation: &Operation) {
     tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
 }
 
-/// Every attempt of a call, as one future: [`first_attempt`] and what follows it.
+/// Every attempt of a call, as one future: the first and what follows it.
 pub(crate) async fn send_with_connect_retries(
     shared: &Shared,
     operation: &Operation,
     parts: RequestParts,
 ) -> Result<Wire, Error> {
-    let (first, rest) = first_attempt(shared, operation, parts);
+    let rest = what_may_follow(shared, operation, &parts);
+    let first = start(shared, parts, rest.connect_by);
     match rest.after(first.into_future(shared.connect_timeout).await) {
         AfterAttempt::Answer(answer) => Ok(answer),
         AfterAttempt::Failed(error) => Err(error),
@@ -380,7 +367,8 @@ fn reqwest_outcome(
     })
 }
 
-/// One attempt through the client's transport, the request handed over now.
+/// One attempt through the client's transport, the request handed over now. Must be called from
+/// within the runtime (from a future being polled): reqwest arms its timer when it takes a request.
 #[inline]
 pub(crate) fn start(
     shared: &Shared,
