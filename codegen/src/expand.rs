@@ -242,10 +242,8 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
                 let Some((ident, ty)) = path_param(endpoint, name) else {
                     return stub(endpoint);
                 };
-                if is_string(ty) {
-                    segments.push(quote_spanned! {at(ty)=>
-                        #krate::__private::Segment::Str(#name, ::core::convert::AsRef::<str>::as_ref(&#ident))
-                    });
+                if let Some(borrowed) = string_value(ident, ty) {
+                    segments.push(quote_spanned!(at(ty)=> #krate::__private::Segment::Str(#name, #borrowed)));
                     continue;
                 }
                 // At the parameter's type: "`T` doesn't implement `Display`" lands on `T`.
@@ -339,6 +337,8 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
     // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
     // Located at the ok type: a missing `Deserialize` (and a non-`Send` future's notes) land there.
+    // The decoder is bound before the call: passed inline, a missing `Deserialize` is reported
+    // twice, once more on the whole call.
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);
@@ -364,11 +364,10 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     quote! {
         #(#attrs)*
         async #fn_token #ident #generics(#receiver #(, #params)*) -> #output #where_clause {
-            #operation
             // The call is built in a block of its own, so that the method's future does not keep
             // room for it beside the exchange it is turned into.
             let __sending = {
-                let #mutability #call = self.__client.call(&__OPERATION, &[#(#segments),*]);
+                let #mutability #call = self.__client.call(#operation, &[#(#segments),*]);
                 #(#statements)*
                 #sending
             };
@@ -385,14 +384,16 @@ fn operation(api: &Api, endpoint: &Endpoint, verb: Verb, template: &Template) ->
     let http_method = Ident::new(verb.constant(), Span::call_site());
     let path = template.lit.value();
     let idempotent = verb.is_idempotent() || endpoint.verb.as_ref().is_some_and(|attr| attr.idempotent);
+    // A struct of constants behind `&`: promoted to a `'static` by the compiler, which costs
+    // less to compile than a `static` item per method.
     quote! {
-        static __OPERATION: #krate::__private::Operation = #krate::__private::Operation::new(
-            #api_name,
-            #method_name,
-            #krate::__private::Method::#http_method,
-            #path,
-            #idempotent,
-        );
+        &#krate::__private::Operation {
+            api: #api_name,
+            method: #method_name,
+            http_method: #krate::__private::Method::#http_method,
+            path_template: #path,
+            idempotent: #idempotent,
+        }
     }
 }
 
@@ -401,13 +402,20 @@ fn is_unreserved(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
 }
 
-/// `&str`, `String` or `&String` as written: a path value the runtime encodes without
-/// formatting it (to the same text). Other types, aliases included, go through `Display`.
-fn is_string(ty: &Type) -> bool {
+/// A path value of type `&str`, `String` or `&String` as written, as a `&str` (a reference is
+/// passed as it is and coerces, a `String` is borrowed): the runtime encodes it without
+/// formatting it (to the same text). `None` for other types, aliases included: they go through
+/// `Display`.
+fn string_value(ident: &Ident, ty: &Type) -> Option<TokenStream> {
     let (ty, referenced) = match ungrouped(ty) {
         Type::Reference(reference) if reference.mutability.is_none() => (ungrouped(&reference.elem), true),
         ty => (ty, false),
     };
+    is_string(ty, referenced).then(|| if referenced { quote!(#ident) } else { quote!(&#ident) })
+}
+
+/// `str` behind a reference, or `String`, as written.
+fn is_string(ty: &Type, referenced: bool) -> bool {
     let Type::Path(path) = ty else { return false };
     if path.qself.is_some() || path.path.segments.iter().any(|segment| !segment.arguments.is_empty()) {
         return false;

@@ -6,6 +6,10 @@ use http::Method;
 /// the runtime with every call: which API and method it is, its HTTP method and path template,
 /// and whether sending it twice is safe. Logs name the call by it.
 ///
+/// The macro writes it as a struct literal behind `&`, which the compiler promotes to a
+/// `'static` constant: cheaper to compile than a `static` item per method (so the fields stay
+/// public and the struct exhaustive).
+///
 /// ```
 /// use http_api_client::{http::Method, Operation};
 ///
@@ -14,7 +18,6 @@ use http::Method;
 /// assert_eq!(LIST_INVOICES.to_string(), "GET /accounts/{aid}/invoices");
 /// ```
 #[derive(Debug, Clone)]
-#[non_exhaustive]
 pub struct Operation {
     /// The API's name: the trait declared with `#[api]`.
     pub api: &'static str,

@@ -368,8 +368,7 @@ fn raw_identifiers_bind_without_prefix() {
             }
         },
     );
-    assert!(output
-        .contains("Segment :: Str (\"type\" , :: core :: convert :: AsRef :: < str > :: as_ref (& r#type))"));
+    assert!(output.contains("Segment :: Str (\"type\" , r#type)"));
     assert!(output.contains("__call . query (\"ref\" , & r#ref)"));
 }
 

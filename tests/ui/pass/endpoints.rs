@@ -82,6 +82,10 @@ pub trait Billing {
         #[part("file", file)] again: &dintero_auth::FilePart,
     ) -> Result<(), Error>;
 
+    /// A path value borrowed as `&String`.
+    #[get("/labels/{label}")]
+    async fn label(&self, label: &String) -> Result<(), Error>;
+
     /// The root path, arbitrary JSON.
     #[get("/")]
     async fn root(&self) -> Result<serde_json::Value, Error>;

@@ -37,17 +37,15 @@ const _: () = {
     use ::http_api_client::__private::{JsonBody as _, JsonWithInfo as _};
     impl Store for StoreClient {
         async fn put(&self, id: u64, item: &Item) -> Result<(), Error<Problem>> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Store",
-                    "put",
-                    ::http_api_client::__private::Method::PUT,
-                    "/items/{id}",
-                    true,
-                );
             let __sending = {
                 let mut __call = self.__client.call(
-                    &__OPERATION,
+                    &::http_api_client::__private::Operation {
+                        api: "Store",
+                        method: "put",
+                        http_method: ::http_api_client::__private::Method::PUT,
+                        path_template: "/items/{id}",
+                        idempotent: true,
+                    },
                     &[
                         ::http_api_client::__private::Segment::Raw("items"),
                         ::http_api_client::__private::Segment::Param("id", &id),

@@ -68,23 +68,18 @@ const _: () = {
             size: u32,
             rid: Option<&str>,
         ) -> Result<Vec<Invoice>, Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "invoices",
-                    ::http_api_client::__private::Method::GET,
-                    "/accounts/{aid}/invoices",
-                    true,
-                );
             let __sending = {
                 let mut __call = self.__client.call(
-                    &__OPERATION,
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "invoices",
+                        http_method: ::http_api_client::__private::Method::GET,
+                        path_template: "/accounts/{aid}/invoices",
+                        idempotent: true,
+                    },
                     &[
                         ::http_api_client::__private::Segment::Raw("accounts"),
-                        ::http_api_client::__private::Segment::Str(
-                            "aid",
-                            ::core::convert::AsRef::<str>::as_ref(&aid),
-                        ),
+                        ::http_api_client::__private::Segment::Str("aid", aid),
                         ::http_api_client::__private::Segment::Raw("invoices"),
                     ],
                 );
@@ -105,23 +100,18 @@ const _: () = {
             __sending.await
         }
         async fn create(&self, aid: &str, thing: &Thing) -> Result<ApiResponse<Thing>, Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "create",
-                    ::http_api_client::__private::Method::POST,
-                    "/accounts/{account_id}/things",
-                    false,
-                );
             let __sending = {
                 let mut __call = self.__client.call(
-                    &__OPERATION,
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "create",
+                        http_method: ::http_api_client::__private::Method::POST,
+                        path_template: "/accounts/{account_id}/things",
+                        idempotent: false,
+                    },
                     &[
                         ::http_api_client::__private::Segment::Raw("accounts"),
-                        ::http_api_client::__private::Segment::Str(
-                            "account_id",
-                            ::core::convert::AsRef::<str>::as_ref(&aid),
-                        ),
+                        ::http_api_client::__private::Segment::Str("account_id", aid),
                         ::http_api_client::__private::Segment::Raw("things"),
                     ],
                 );
@@ -141,18 +131,17 @@ const _: () = {
             __sending.await
         }
         async fn token(&self, req: TokenForm) -> Result<ApiResponse<()>, Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "token",
-                    ::http_api_client::__private::Method::POST,
-                    "/oauth/token",
-                    false,
-                );
             let __sending = {
-                let mut __call = self
-                    .__client
-                    .call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("oauth/token")]);
+                let mut __call = self.__client.call(
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "token",
+                        http_method: ::http_api_client::__private::Method::POST,
+                        path_template: "/oauth/token",
+                        idempotent: false,
+                    },
+                    &[::http_api_client::__private::Segment::Raw("oauth/token")],
+                );
                 __call.form(&req);
                 {
                     let __decoder = ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder();
@@ -168,16 +157,17 @@ const _: () = {
             __sending.await
         }
         async fn root(&self) -> Result<(), Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "root",
-                    ::http_api_client::__private::Method::DELETE,
-                    "/",
-                    true,
-                );
             let __sending = {
-                let __call = self.__client.call(&__OPERATION, &[]);
+                let __call = self.__client.call(
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "root",
+                        http_method: ::http_api_client::__private::Method::DELETE,
+                        path_template: "/",
+                        idempotent: true,
+                    },
+                    &[],
+                );
                 {
                     let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
                     __call.send_decoded(
@@ -192,23 +182,18 @@ const _: () = {
             __sending.await
         }
         async fn upload(&self, name: &str, data: &[u8]) -> Result<Bytes, Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "upload",
-                    ::http_api_client::__private::Method::PUT,
-                    "/files/{name}",
-                    true,
-                );
             let __sending = {
                 let mut __call = self.__client.call(
-                    &__OPERATION,
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "upload",
+                        http_method: ::http_api_client::__private::Method::PUT,
+                        path_template: "/files/{name}",
+                        idempotent: true,
+                    },
                     &[
                         ::http_api_client::__private::Segment::Raw("files"),
-                        ::http_api_client::__private::Segment::Str(
-                            "name",
-                            ::core::convert::AsRef::<str>::as_ref(&name),
-                        ),
+                        ::http_api_client::__private::Segment::Str("name", name),
                     ],
                 );
                 __call.bytes(data, "image/png");
@@ -226,17 +211,17 @@ const _: () = {
             __sending.await
         }
         async fn note(&self, text: String) -> Result<ApiResponse<String>, Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Billing",
-                    "note",
-                    ::http_api_client::__private::Method::POST,
-                    "/notes",
-                    false,
-                );
             let __sending = {
-                let mut __call =
-                    self.__client.call(&__OPERATION, &[::http_api_client::__private::Segment::Raw("notes")]);
+                let mut __call = self.__client.call(
+                    &::http_api_client::__private::Operation {
+                        api: "Billing",
+                        method: "note",
+                        http_method: ::http_api_client::__private::Method::POST,
+                        path_template: "/notes",
+                        idempotent: false,
+                    },
+                    &[::http_api_client::__private::Segment::Raw("notes")],
+                );
                 __call.text(&text, "text/plain; charset=utf-8");
                 {
                     let __decoder =

@@ -55,17 +55,15 @@ const _: () = {
             again: &FilePart,
             rid: &str,
         ) -> Result<(), Error> {
-            static __OPERATION: ::http_api_client::__private::Operation =
-                ::http_api_client::__private::Operation::new(
-                    "Uploads",
-                    "avatar",
-                    ::http_api_client::__private::Method::POST,
-                    "/users/{id}/avatar",
-                    false,
-                );
             let __sending = {
                 let mut __call = self.__client.call(
-                    &__OPERATION,
+                    &::http_api_client::__private::Operation {
+                        api: "Uploads",
+                        method: "avatar",
+                        http_method: ::http_api_client::__private::Method::POST,
+                        path_template: "/users/{id}/avatar",
+                        idempotent: false,
+                    },
                     &[
                         ::http_api_client::__private::Segment::Raw("users"),
                         ::http_api_client::__private::Segment::Param("id", &id),
