@@ -1,8 +1,10 @@
 //! The blocking client: `Blocking<Client>` with one method per endpoint, the same signature minus
 //! `async`, each running the async client's future on the runtime's blocking client.
 //!
-//! Everything is wrapped in the runtime's `if_blocking!`, which keeps it only when the runtime's
-//! `blocking` feature is on: the user's crate need not know about the feature.
+//! Emitted only when the macro crate's `blocking` feature is on, which the runtime's `blocking`
+//! feature turns on. Everything is still wrapped in the runtime's `if_blocking!`, which keeps it
+//! only when the runtime's `blocking` feature is on, in case another crate turned on the macro's
+//! feature alone: the user's crate need not know about the feature.
 
 use crate::ast::Api;
 use crate::expand::{impl_attrs, impl_receiver};

@@ -23,19 +23,21 @@ use syn::{Attribute, Ident, Item, LitStr, Type};
 // The macro itself calls `api_with_lookup`, so in its own non-test build this one is unused.
 #[allow(dead_code)]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
-    api_with_lookup(attr, item, || RuntimeLookup::Unknown)
+    api_with_lookup(attr, item, || RuntimeLookup::Unknown, true)
 }
 
 /// Entry point of the proc macro: as [`api`], with `find_runtime` asked where the caller's
 /// `Cargo.toml` puts the runtime crate when `crate = "..."` is absent. Never fails: problems come
-/// back as `compile_error!`s next to the best-effort trait and client.
+/// back as `compile_error!`s next to the best-effort trait and client. The blocking client is
+/// left out unless `blocking`.
 pub fn api_with_lookup(
     attr: TokenStream,
     item: TokenStream,
     find_runtime: impl FnOnce() -> RuntimeLookup,
+    blocking: bool,
 ) -> TokenStream {
     let mut errors = Errors::default();
-    let mut output = generate(attr, item, find_runtime, &mut errors);
+    let mut output = generate(attr, item, find_runtime, blocking, &mut errors);
     output.extend(errors.into_compile_errors());
     output
 }
@@ -45,6 +47,7 @@ fn generate(
     attr: TokenStream,
     item: TokenStream,
     find_runtime: impl FnOnce() -> RuntimeLookup,
+    blocking: bool,
     errors: &mut Errors,
 ) -> TokenStream {
     let args = attr::api_args(attr, find_runtime, errors);
@@ -65,7 +68,9 @@ fn generate(
 
     let mut output = trait_definition(&api);
     output.extend(client(&api));
-    output.extend(crate::blocking::blocking_client(&api));
+    if blocking {
+        output.extend(crate::blocking::blocking_client(&api));
+    }
     output
 }
 

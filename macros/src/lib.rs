@@ -43,5 +43,5 @@ use proc_macro::TokenStream;
 /// type-checks.
 #[proc_macro_attribute]
 pub fn api(attr: TokenStream, item: TokenStream) -> TokenStream {
-    http_api_client_codegen::expand_api(attr.into(), item.into()).into()
+    http_api_client_codegen::expand_api(attr.into(), item.into(), cfg!(feature = "blocking")).into()
 }

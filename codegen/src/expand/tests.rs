@@ -9,8 +9,23 @@ fn run(attr: TokenStream, item: TokenStream) -> (String, Vec<String>) {
 /// As [`run`], with the caller's manifest saying `lookup` about the runtime crate.
 fn run_with(attr: TokenStream, item: TokenStream, lookup: RuntimeLookup) -> (String, Vec<String>) {
     let mut errors = Errors::default();
-    let output = generate(attr, item, || lookup, &mut errors);
+    let output = generate(attr, item, || lookup, true, &mut errors);
     (output.to_string(), errors.messages())
+}
+
+#[test]
+fn blocking_client_only_when_asked_for() {
+    let item = quote! {
+        trait T {
+            #[get("/a")]
+            async fn a(&self) -> Result<(), E>;
+        }
+    };
+    let with = api_with_lookup(quote!(), item.clone(), || RuntimeLookup::Unknown, true).to_string();
+    let without = api_with_lookup(quote!(), item, || RuntimeLookup::Unknown, false).to_string();
+    assert!(with.contains("struct BlockingTClient"), "{with}");
+    assert!(!without.contains("Blocking"), "{without}");
+    assert!(without.contains("impl T for TClient"), "{without}");
 }
 
 /// Expands an item that must be error-free.
