@@ -129,7 +129,7 @@ pub mod __private {
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;
     pub use crate::returns::{
-        Decode, Ignore, Info, Json, JsonBody, JsonWithInfo, Raw, RawVec, Returns, Streamed, Text,
+        Decode, Decoder, Ignore, Info, Json, JsonBody, JsonWithInfo, Raw, RawVec, Returns, Streamed, Text,
     };
     pub use http::Method;
     pub use serde;

@@ -1,7 +1,9 @@
 //! A user's own API declared with `#[dintero_auth::api]` in this crate: GET with query and
 //! header, a form POST, a PUT returning `()`, end to end against a real server.
 
-use dintero_auth::{ApiResponse, Client, Error};
+use std::time::Duration;
+
+use dintero_auth::{ApiResponse, CallOptions, Client, Error};
 use dintero_auth_tests::{Reply, TestServer};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -138,4 +140,23 @@ async fn the_trait_stays_implementable_by_hand() {
         api.invoices("P1", None, &filter, None).await.unwrap().remove(0).id
     }
     assert_eq!(first_invoice(&Mock).await, "mock");
+}
+
+/// A method's future is inert until polled: made on a thread with no runtime (where handing the
+/// request to reqwest would panic, arming its timer) and polled only after longer than its
+/// timeout, it still sends its request and gets the answer, because the call, and its time,
+/// start at the first poll. A POST, so that the call is a single attempt handed to the transport
+/// at once if it is handed over early (retries start lazily anyway).
+#[tokio::test]
+async fn a_call_starts_when_its_future_is_first_polled() {
+    let server = TestServer::always(Reply::json(200, json!({"access_token": "t"}))).await;
+    let client = billing(&server).with_options(CallOptions::new().timeout(Duration::from_millis(200)));
+    let form = TokenForm { grant_type: "password", username: "u".into(), scope: None };
+    let unpolled = std::thread::scope(|scope| {
+        scope.spawn(|| client.token(&form)).join().expect("no panic off the runtime")
+    });
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(server.count(), 0, "nothing is sent before the first poll");
+    assert_eq!(unpolled.await.unwrap().access_token, "t");
+    assert_eq!(server.single().target, "/v1/oauth/token");
 }

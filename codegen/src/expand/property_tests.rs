@@ -372,11 +372,11 @@ fn check_output(item: &TokenStream, output: &TokenStream, tally: &mut Tally) -> 
                 "the client does not implement the trait, yet there is no `compile_error!`".to_owned()
             );
         };
-        // Shims are `async fn`s; a stub is a plain `fn` returning `pending()`.
-        let stubbed = trait_impl
-            .items
-            .iter()
-            .any(|item| matches!(item, syn::ImplItem::Fn(method) if method.sig.asyncness.is_none()));
+        // Shims hand a call to `send_decoded`; a stub returns `pending()`.
+        let stubbed = trait_impl.items.iter().any(|item| {
+            matches!(item, syn::ImplItem::Fn(method)
+                if !method.block.to_token_stream().to_string().contains("send_decoded"))
+        });
         if stubbed {
             return Err("a method was stubbed without a `compile_error!`".to_owned());
         }

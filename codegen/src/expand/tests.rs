@@ -249,7 +249,7 @@ fn errors_still_emit_trait_client_and_stub() {
         }
     };
     assert!(output.contains(&stub.to_string()));
-    assert!(output.contains("async fn fine (& self) -> Result < () , E >"));
+    assert!(output.contains("fn fine (& self) -> impl :: core :: future :: Future < Output = Result < () , E > > + :: core :: marker :: Send {"));
 }
 
 #[test]

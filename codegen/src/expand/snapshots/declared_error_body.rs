@@ -36,31 +36,29 @@ impl ::core::convert::From<::http_api_client::Client> for StoreClient {
 const _: () = {
     use ::http_api_client::__private::{JsonBody as _, JsonWithInfo as _};
     impl Store for StoreClient {
-        async fn put(&self, id: u64, item: &Item) -> Result<(), Error<Problem>> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Store",
-                        method: "put",
-                        http_method: ::http_api_client::__private::Method::PUT,
-                        path_template: "/items/{id}",
-                        idempotent: true,
-                    },
-                    &[
-                        ::http_api_client::__private::Segment::Raw("items"),
-                        ::http_api_client::__private::Segment::Param("id", &id),
-                    ],
-                );
-                __call.json(item);
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<Problem, Error<Problem>>,
-                    )
-                }
-            };
-            __sending.await
+        fn put(
+            &self,
+            id: u64,
+            item: &Item,
+        ) -> impl ::core::future::Future<Output = Result<(), Error<Problem>>> + ::core::marker::Send {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Store",
+                    method: "put",
+                    http_method: ::http_api_client::__private::Method::PUT,
+                    path_template: "/items/{id}",
+                    idempotent: true,
+                },
+                &[
+                    ::http_api_client::__private::Segment::Raw("items"),
+                    ::http_api_client::__private::Segment::Param("id", &id),
+                ],
+            );
+            __call.json(item);
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<()>::new().decoder(),
+                ::http_api_client::__private::error_into::<Problem, Error<Problem>>,
+            )
         }
     }
 };

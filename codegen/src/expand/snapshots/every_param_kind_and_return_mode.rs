@@ -61,181 +61,143 @@ const _: () = {
     use ::http_api_client::__private::{JsonBody as _, JsonWithInfo as _};
     impl Billing for BillingClient {
         #[doc = r" Lists invoices."]
-        async fn invoices(
+        fn invoices(
             &self,
             aid: &str,
             limit: Option<u32>,
             size: u32,
             rid: Option<&str>,
-        ) -> Result<Vec<Invoice>, Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "invoices",
-                        http_method: ::http_api_client::__private::Method::GET,
-                        path_template: "/accounts/{aid}/invoices",
-                        idempotent: true,
-                    },
-                    &[
-                        ::http_api_client::__private::Segment::Raw("accounts"),
-                        ::http_api_client::__private::Segment::Str("aid", aid),
-                        ::http_api_client::__private::Segment::Raw("invoices"),
-                    ],
-                );
-                __call.query("limit", &limit);
-                __call.query("page-size", &size);
-                __call.header("X-Request-Id", &rid);
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<Vec<Invoice>>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        ) -> impl ::core::future::Future<Output = Result<Vec<Invoice>, Error>> + ::core::marker::Send
+        {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "invoices",
+                    http_method: ::http_api_client::__private::Method::GET,
+                    path_template: "/accounts/{aid}/invoices",
+                    idempotent: true,
+                },
+                &[
+                    ::http_api_client::__private::Segment::Raw("accounts"),
+                    ::http_api_client::__private::Segment::Str("aid", aid),
+                    ::http_api_client::__private::Segment::Raw("invoices"),
+                ],
+            );
+            __call.query("limit", &limit);
+            __call.query("page-size", &size);
+            __call.header("X-Request-Id", &rid);
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<Vec<Invoice>>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
-        async fn create(&self, aid: &str, thing: &Thing) -> Result<ApiResponse<Thing>, Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "create",
-                        http_method: ::http_api_client::__private::Method::POST,
-                        path_template: "/accounts/{account_id}/things",
-                        idempotent: false,
-                    },
-                    &[
-                        ::http_api_client::__private::Segment::Raw("accounts"),
-                        ::http_api_client::__private::Segment::Str("account_id", aid),
-                        ::http_api_client::__private::Segment::Raw("things"),
-                    ],
-                );
-                __call.json(thing);
-                {
-                    let __decoder =
-                        ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        fn create(
+            &self,
+            aid: &str,
+            thing: &Thing,
+        ) -> impl ::core::future::Future<Output = Result<ApiResponse<Thing>, Error>> + ::core::marker::Send
+        {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "create",
+                    http_method: ::http_api_client::__private::Method::POST,
+                    path_template: "/accounts/{account_id}/things",
+                    idempotent: false,
+                },
+                &[
+                    ::http_api_client::__private::Segment::Raw("accounts"),
+                    ::http_api_client::__private::Segment::Str("account_id", aid),
+                    ::http_api_client::__private::Segment::Raw("things"),
+                ],
+            );
+            __call.json(thing);
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
-        async fn token(&self, req: TokenForm) -> Result<ApiResponse<()>, Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "token",
-                        http_method: ::http_api_client::__private::Method::POST,
-                        path_template: "/oauth/token",
-                        idempotent: false,
-                    },
-                    &[::http_api_client::__private::Segment::Raw("oauth/token")],
-                );
-                __call.form(&req);
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        fn token(
+            &self,
+            req: TokenForm,
+        ) -> impl ::core::future::Future<Output = Result<ApiResponse<()>, Error>> + ::core::marker::Send
+        {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "token",
+                    http_method: ::http_api_client::__private::Method::POST,
+                    path_template: "/oauth/token",
+                    idempotent: false,
+                },
+                &[::http_api_client::__private::Segment::Raw("oauth/token")],
+            );
+            __call.form(&req);
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
-        async fn root(&self) -> Result<(), Error> {
-            let __sending = {
-                let __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "root",
-                        http_method: ::http_api_client::__private::Method::DELETE,
-                        path_template: "/",
-                        idempotent: true,
-                    },
-                    &[],
-                );
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        fn root(&self) -> impl ::core::future::Future<Output = Result<(), Error>> + ::core::marker::Send {
+            let __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "root",
+                    http_method: ::http_api_client::__private::Method::DELETE,
+                    path_template: "/",
+                    idempotent: true,
+                },
+                &[],
+            );
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<()>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
-        async fn upload(&self, name: &str, data: &[u8]) -> Result<Bytes, Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "upload",
-                        http_method: ::http_api_client::__private::Method::PUT,
-                        path_template: "/files/{name}",
-                        idempotent: true,
-                    },
-                    &[
-                        ::http_api_client::__private::Segment::Raw("files"),
-                        ::http_api_client::__private::Segment::Str("name", name),
-                    ],
-                );
-                __call.bytes(data, "image/png");
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<Bytes>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        fn upload(
+            &self,
+            name: &str,
+            data: &[u8],
+        ) -> impl ::core::future::Future<Output = Result<Bytes, Error>> + ::core::marker::Send {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "upload",
+                    http_method: ::http_api_client::__private::Method::PUT,
+                    path_template: "/files/{name}",
+                    idempotent: true,
+                },
+                &[
+                    ::http_api_client::__private::Segment::Raw("files"),
+                    ::http_api_client::__private::Segment::Str("name", name),
+                ],
+            );
+            __call.bytes(data, "image/png");
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<Bytes>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
-        async fn note(&self, text: String) -> Result<ApiResponse<String>, Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Billing",
-                        method: "note",
-                        http_method: ::http_api_client::__private::Method::POST,
-                        path_template: "/notes",
-                        idempotent: false,
-                    },
-                    &[::http_api_client::__private::Segment::Raw("notes")],
-                );
-                __call.text(&text, "text/plain; charset=utf-8");
-                {
-                    let __decoder =
-                        ::http_api_client::__private::Returns::<ApiResponse<String>>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        fn note(
+            &self,
+            text: String,
+        ) -> impl ::core::future::Future<Output = Result<ApiResponse<String>, Error>> + ::core::marker::Send
+        {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Billing",
+                    method: "note",
+                    http_method: ::http_api_client::__private::Method::POST,
+                    path_template: "/notes",
+                    idempotent: false,
+                },
+                &[::http_api_client::__private::Segment::Raw("notes")],
+            );
+            __call.text(&text, "text/plain; charset=utf-8");
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<ApiResponse<String>>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
     }
 };

@@ -44,7 +44,7 @@ const _: () = {
     use ::http_api_client::__private::{JsonBody as _, JsonWithInfo as _};
     impl Uploads for UploadsClient {
         #[doc = r" Uploads an avatar with its metadata."]
-        async fn avatar(
+        fn avatar(
             &self,
             id: u64,
             title: Option<&str>,
@@ -54,43 +54,34 @@ const _: () = {
             file: FilePart,
             again: &FilePart,
             rid: &str,
-        ) -> Result<(), Error> {
-            let __sending = {
-                let mut __call = self.__client.call(
-                    &::http_api_client::__private::Operation {
-                        api: "Uploads",
-                        method: "avatar",
-                        http_method: ::http_api_client::__private::Method::POST,
-                        path_template: "/users/{id}/avatar",
-                        idempotent: false,
-                    },
-                    &[
-                        ::http_api_client::__private::Segment::Raw("users"),
-                        ::http_api_client::__private::Segment::Param("id", &id),
-                        ::http_api_client::__private::Segment::Raw("avatar"),
-                    ],
-                );
-                __call.header("X-Request-Id", &rid);
-                let mut __form = ::http_api_client::__private::Multipart::new();
-                __form.text("title", &title);
-                __form.json("meta", meta);
-                __form.bytes("thumb", &thumb, "image/png", ::core::option::Option::Some("t.png"));
-                __form.bytes("raw", raw, "application/octet-stream", ::core::option::Option::None);
-                __form.file("file", &file);
-                __form.file("file", again);
-                __call.multipart(__form);
-                {
-                    let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
-                    __call.send_decoded(
-                        __decoder,
-                        ::http_api_client::__private::error_into::<
-                            ::http_api_client::__private::Untyped,
-                            Error,
-                        >,
-                    )
-                }
-            };
-            __sending.await
+        ) -> impl ::core::future::Future<Output = Result<(), Error>> + ::core::marker::Send {
+            let mut __call = self.__client.call(
+                &::http_api_client::__private::Operation {
+                    api: "Uploads",
+                    method: "avatar",
+                    http_method: ::http_api_client::__private::Method::POST,
+                    path_template: "/users/{id}/avatar",
+                    idempotent: false,
+                },
+                &[
+                    ::http_api_client::__private::Segment::Raw("users"),
+                    ::http_api_client::__private::Segment::Param("id", &id),
+                    ::http_api_client::__private::Segment::Raw("avatar"),
+                ],
+            );
+            __call.header("X-Request-Id", &rid);
+            let mut __form = ::http_api_client::__private::Multipart::new();
+            __form.text("title", &title);
+            __form.json("meta", meta);
+            __form.bytes("thumb", &thumb, "image/png", ::core::option::Option::Some("t.png"));
+            __form.bytes("raw", raw, "application/octet-stream", ::core::option::Option::None);
+            __form.file("file", &file);
+            __form.file("file", again);
+            __call.multipart(__form);
+            __call.send_decoded(
+                ::http_api_client::__private::Returns::<()>::new().decoder(),
+                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+            )
         }
     }
 };
