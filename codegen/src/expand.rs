@@ -105,7 +105,7 @@ fn trait_method(endpoint: &Endpoint) -> TokenStream {
         };
         quote!(#(#attrs)* #pat: #ty)
     });
-    let future = future_type(endpoint);
+    let future = future_type(endpoint, None);
     let where_clause = &generics.where_clause;
     quote! {
         #(#attrs)*
@@ -114,9 +114,11 @@ fn trait_method(endpoint: &Endpoint) -> TokenStream {
 }
 
 /// Spanned at the declared return type, so "future is not `Send`" lands on the method it concerns.
-fn future_type(endpoint: &Endpoint) -> TokenStream {
+/// The method's future type, located at the declared output, or at `ok` where given: the shim's
+/// future is one only when the ok type decodes, so a missing `Deserialize` is reported there.
+fn future_type(endpoint: &Endpoint, ok: Option<&Type>) -> TokenStream {
     let (output, span) = match &endpoint.output {
-        Some(ty) => (ty.to_token_stream(), at(ty)),
+        Some(ty) => (ty.to_token_stream(), at(ok.unwrap_or(ty))),
         None => (quote!(()), at(&endpoint.ident)),
     };
     quote_spanned! {span=>
@@ -342,7 +344,8 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     // method call: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String`, `ByteStream`, bare or
     // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
     // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
-    // Located at the ok type: a missing `Deserialize` lands there, once, as a bound of `decoder`.
+    // Located at the ok type, like the method's future type, whose check (the future is one only
+    // when the decoder decodes) reports a missing `Deserialize` there, once.
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);
@@ -359,7 +362,7 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
         let ty = &param.ty;
         quote!(#ident: #ty)
     });
-    let future = future_type(endpoint);
+    let future = future_type(endpoint, Some(ok));
     let where_clause = &generics.where_clause;
     let call = Ident::new("__call", Span::call_site());
     // Not an `async fn`: the method returns the runtime's future, which sends the call when first
@@ -466,7 +469,7 @@ fn stub(endpoint: &Endpoint) -> TokenStream {
     let Endpoint { fn_token, ident, generics, .. } = endpoint;
     let receiver = impl_receiver(endpoint);
     let types = endpoint.params.iter().map(|param| &param.ty);
-    let future = future_type(endpoint);
+    let future = future_type(endpoint, None);
     let where_clause = &generics.where_clause;
     quote! {
         #(#attrs)*

@@ -22,7 +22,7 @@ use crate::operation::Operation;
 use crate::options::CallOptions;
 use crate::params::{push_pairs, to_scalar};
 use crate::path::Target;
-use crate::returns::Decoder;
+use crate::returns::Decode;
 use crate::shared::Shared;
 use crate::stream::ByteStream;
 use crate::transport::RequestParts;
@@ -194,16 +194,17 @@ impl<'c> Call<'c> {
     /// 13 M instructions per endpoint to check). Once sent, the future holds the exchange in the
     /// room the `Call` took: a single attempt on the reqwest transport needs no box (retries, a
     /// token provider, middleware and the hyper transport box their state).
-    pub fn send_decoded<D, T, E>(
+    ///
+    /// Nothing is asked of `D` here: `Decoded` is a future only when `D` decodes, which the
+    /// method's own return type checks. A bound here would be checked there again, and an ok
+    /// type without `Deserialize` reported twice. `Decoded` is named, not an `impl Future`, for
+    /// the same reason, and `D` is kept as a type rather than made a function pointer, which
+    /// would compile each endpoint's decoding into the crate that declares it, called or not.
+    pub fn send_decoded<D, E>(
         self,
-        decoder: Decoder<D, T>,
+        decoder: D,
         into_error: fn(Error) -> E,
-    ) -> impl Future<Output = Result<T, E>> + Send + 'c
-    where
-        D: Send + 'c,
-        T: 'c,
-        E: 'c,
-    {
+    ) -> Decoded<'c, impl Future<Output = Result<Response, Error>> + Send + 'c, D, E> {
         Decoded {
             stage: Stage::Unsent { call: Some(self), send: Call::send },
             decoder: Some(decoder),
@@ -283,12 +284,12 @@ impl<'c> Call<'c> {
 }
 
 pin_project_lite::pin_project! {
-    /// A call, sent when first polled; its answer, decoded once in, or its error in the
-    /// method's error type.
-    struct Decoded<'c, S, F, D, T, E> {
+    /// A call, sent when first polled; its answer, decoded once in with `D`, or its error in
+    /// the method's error type. Returned by [`Call::send_decoded`].
+    pub struct Decoded<'c, F, D, E> {
         #[pin]
-        stage: Stage<'c, S, F>,
-        decoder: Option<Decoder<D, T>>,
+        stage: Stage<'c, F>,
+        decoder: Option<D>,
         into_error: fn(Error) -> E,
     }
 }
@@ -296,27 +297,26 @@ pin_project_lite::pin_project! {
 pin_project_lite::pin_project! {
     /// Where a [`Decoded`] call is: the exchange takes the `Call`'s room once it is sent.
     #[project = StageProjection]
-    enum Stage<'c, S, F> {
-        // Not polled yet. `send` is `Call::send` (a function item, no room), which names the
-        // exchange's type before there is one.
-        Unsent { call: Option<Call<'c>>, send: S },
+    enum Stage<'c, F> {
+        // Not polled yet. `send` is `Call::send`, which names the exchange's type before there
+        // is one.
+        Unsent { call: Option<Call<'c>>, send: fn(Call<'c>, bool) -> F },
         Sent { #[pin] exchange: F },
     }
 }
 
-impl<'c, S, F, D, T, E> Future for Decoded<'c, S, F, D, T, E>
+impl<'c, F, D, E> Future for Decoded<'c, F, D, E>
 where
-    S: Fn(Call<'c>, bool) -> F,
     F: Future<Output = Result<Response, Error>>,
+    D: Decode,
 {
-    type Output = Result<T, E>;
+    type Output = Result<D::Output, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let mut this = self.project();
         if let StageProjection::Unsent { call, send } = this.stage.as_mut().project() {
             let call = call.take().expect("an unsent call is sent once");
-            let streamed = this.decoder.as_ref().is_some_and(Decoder::streamed);
-            let exchange = send(call, streamed);
+            let exchange = send(call, D::STREAMED);
             this.stage.set(Stage::Sent { exchange });
         }
         let StageProjection::Sent { exchange } = this.stage.project() else {

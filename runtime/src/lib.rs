@@ -122,14 +122,14 @@ macro_rules! __if_blocking {
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::Call;
+    pub use crate::call::{Call, Decoded};
     pub use crate::error::Untyped;
     pub use crate::multipart::Multipart;
     pub use crate::operation::Operation;
     pub use crate::path::Segment;
     pub use crate::response::fuzz_response;
     pub use crate::returns::{
-        Decode, Decoder, Ignore, Info, Json, JsonBody, JsonWithInfo, Raw, RawVec, Returns, Streamed, Text,
+        Decode, Ignore, Info, Json, JsonBody, JsonWithInfo, Raw, RawVec, Returns, Streamed, Text,
     };
     pub use http::Method;
     pub use serde;

@@ -15,7 +15,6 @@ use std::marker::PhantomData;
 use bytes::Bytes;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::error::Error;
 use crate::middleware::Response;
@@ -30,39 +29,6 @@ pub trait Decode {
     const STREAMED: bool = false;
     /// Decodes the answer.
     fn decode(self, response: Response) -> Result<Self::Output, Error>;
-}
-
-/// A decoder `D` producing `T`, with `D`'s [`Decode`] impl taken as a function pointer.
-///
-/// Made only where the ok type is known to decode (each `decoder` method below), so the call
-/// that sends it asks nothing of `D` or `T`: an ok type without `Deserialize` is then one failed
-/// bound, on the `decoder` call, and one compile error. A bound on the sending call would be
-/// checked again with the method's returned future, and reported twice.
-pub struct Decoder<D, T> {
-    decoder: D,
-    decode: fn(D, Response) -> Result<T, Error>,
-    streamed: bool,
-}
-
-impl<D: Decode> Decoder<D, D::Output> {
-    #[inline]
-    fn new(decoder: D) -> Self {
-        Self { decoder, decode: D::decode, streamed: D::STREAMED }
-    }
-}
-
-impl<D, T> Decoder<D, T> {
-    /// Whether the body is handed over unread ([`Decode::STREAMED`]).
-    #[inline]
-    pub(crate) fn streamed(&self) -> bool {
-        self.streamed
-    }
-
-    /// Decodes the answer.
-    #[inline]
-    pub(crate) fn decode(self, response: Response) -> Result<T, Error> {
-        (self.decode)(self.decoder, response)
-    }
 }
 
 /// The declared ok type `T`, before its decoder is chosen.
@@ -88,8 +54,8 @@ macro_rules! raw_decoders {
         impl Returns<$ty> {
             #[doc = $doc]
             #[inline]
-            pub fn decoder(self) -> Decoder<$decoder, $ty> {
-                Decoder::new($decoder)
+            pub fn decoder(self) -> $decoder {
+                $decoder
             }
         }
 
@@ -97,8 +63,8 @@ macro_rules! raw_decoders {
             #[doc = $doc]
             /// Status and headers are kept.
             #[inline]
-            pub fn decoder(self) -> Decoder<Info<$decoder>, ApiResponse<$ty>> {
-                Decoder::new(Info($decoder))
+            pub fn decoder(self) -> Info<$decoder> {
+                Info($decoder)
             }
         }
     )*};
@@ -117,19 +83,14 @@ pub trait JsonWithInfo {
     /// The body's type.
     type Data;
     /// The JSON decoder for [`JsonWithInfo::Data`], in an [`Info`].
-    fn decoder(self) -> Decoder<Info<Json<Self::Data>>, ApiResponse<Self::Data>>
-    where
-        Self::Data: for<'de> Deserialize<'de>;
+    fn decoder(self) -> Info<Json<Self::Data>>;
 }
 
 impl<T> JsonWithInfo for Returns<ApiResponse<T>> {
     type Data = T;
     #[inline]
-    fn decoder(self) -> Decoder<Info<Json<T>>, ApiResponse<T>>
-    where
-        T: for<'de> Deserialize<'de>,
-    {
-        Decoder::new(Info(Json(PhantomData)))
+    fn decoder(self) -> Info<Json<T>> {
+        Info(Json(PhantomData))
     }
 }
 
@@ -139,19 +100,14 @@ pub trait JsonBody {
     /// The body's type.
     type Data;
     /// The JSON decoder for [`JsonBody::Data`].
-    fn decoder(self) -> Decoder<Json<Self::Data>, Self::Data>
-    where
-        Self::Data: for<'de> Deserialize<'de>;
+    fn decoder(self) -> Json<Self::Data>;
 }
 
 impl<T> JsonBody for &Returns<T> {
     type Data = T;
     #[inline]
-    fn decoder(self) -> Decoder<Json<T>, T>
-    where
-        T: for<'de> Deserialize<'de>,
-    {
-        Decoder::new(Json(PhantomData))
+    fn decoder(self) -> Json<T> {
+        Json(PhantomData)
     }
 }
 
@@ -272,14 +228,14 @@ mod tests {
     #[test]
     fn raw_types_in_an_api_response_keep_their_raw_decoder() {
         // Type-level: each must resolve to the inherent method, not to `JsonWithInfo`.
-        let _: Decoder<Info<Ignore>, _> = Returns::<ApiResponse<()>>::new().decoder();
-        let _: Decoder<Info<Raw>, _> = Returns::<ApiResponse<Bytes>>::new().decoder();
-        let _: Decoder<Info<RawVec>, _> = Returns::<ApiResponse<Vec<u8>>>::new().decoder();
-        let _: Decoder<Info<Streamed>, _> = Returns::<ApiResponse<ByteStream>>::new().decoder();
-        let _: Decoder<Info<Text>, _> = Returns::<ApiResponse<String>>::new().decoder();
-        let _: Decoder<Info<Json<Vec<String>>>, _> = Returns::<ApiResponse<Vec<String>>>::new().decoder();
-        let _: Decoder<Text, _> = Returns::<String>::new().decoder();
-        let _: Decoder<Json<Option<String>>, _> = Returns::<Option<String>>::new().decoder();
+        let _: Info<Ignore> = Returns::<ApiResponse<()>>::new().decoder();
+        let _: Info<Raw> = Returns::<ApiResponse<Bytes>>::new().decoder();
+        let _: Info<RawVec> = Returns::<ApiResponse<Vec<u8>>>::new().decoder();
+        let _: Info<Streamed> = Returns::<ApiResponse<ByteStream>>::new().decoder();
+        let _: Info<Text> = Returns::<ApiResponse<String>>::new().decoder();
+        let _: Info<Json<Vec<String>>> = Returns::<ApiResponse<Vec<String>>>::new().decoder();
+        let _: Text = Returns::<String>::new().decoder();
+        let _: Json<Option<String>> = Returns::<Option<String>>::new().decoder();
     }
 
     #[test]
@@ -300,13 +256,16 @@ mod tests {
 
     #[test]
     fn only_a_byte_stream_leaves_the_body_unread() {
+        fn streamed<D: Decode>(_: &D) -> bool {
+            D::STREAMED
+        }
         let decoder = Returns::<ApiResponse<ByteStream>>::new().decoder();
-        assert!(decoder.streamed());
+        assert!(streamed(&decoder));
         let mut stream = decoder.decode(answer(StatusCode::OK)).unwrap().data;
         let chunk = futures_executor_free_poll(&mut stream);
         assert_eq!(chunk.as_deref(), Some(&b"[1]"[..]));
         let decoder = Returns::<Bytes>::new().decoder();
-        assert!(!decoder.streamed());
+        assert!(!streamed(&decoder));
     }
 
     /// Polls a memory stream, which is always ready.
