@@ -344,13 +344,18 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     // method call: inherent methods for `()`, `Bytes`, `Vec<u8>`, `String`, `ByteStream`, bare or
     // in an `ApiResponse`, then trait methods for JSON (the traits are imported once, next to
     // the impl), so an alias or a renamed import of `ApiResponse` means the same as the name.
-    // Located at the ok type, like the method's future type, whose check (the future is one only
-    // when the decoder decodes) reports a missing `Deserialize` there, once.
+    // Located at the ok type, like the method's future type: `send_decoded`'s bound on the decoder
+    // is checked by the call and again with the future it returns, and both report a missing
+    // `Deserialize` at the same place with the same words, which the compiler shows once. The
+    // decoder is bound first: passed inline, the call's report would cover the whole method.
     let ok = &response.ok;
     let span = at(ok);
     let located_call = Ident::new("__call", span);
     let sending = quote_spanned! {span=>
-        #located_call.send_decoded(#krate::__private::Returns::<#ok>::new().decoder(), #into_error)
+        {
+            let __decoder = #krate::__private::Returns::<#ok>::new().decoder();
+            #located_call.send_decoded(__decoder, #into_error)
+        }
     };
 
     let operation = operation(api, endpoint, verb.verb, template);

@@ -195,16 +195,17 @@ impl<'c> Call<'c> {
     /// room the `Call` took: a single attempt on the reqwest transport needs no box (retries, a
     /// token provider, middleware and the hyper transport box their state).
     ///
-    /// Nothing is asked of `D` here: `Decoded` is a future only when `D` decodes, which the
-    /// method's own return type checks. A bound here would be checked there again, and an ok
-    /// type without `Deserialize` reported twice. `Decoded` is named, not an `impl Future`, for
-    /// the same reason, and `D` is kept as a type rather than made a function pointer, which
+    /// `decoder` stays a type: a function pointer to its `decode` would spare the bound here, but
     /// would compile each endpoint's decoding into the crate that declares it, called or not.
     pub fn send_decoded<D, E>(
         self,
         decoder: D,
         into_error: fn(Error) -> E,
-    ) -> Decoded<'c, impl Future<Output = Result<Response, Error>> + Send + 'c, D, E> {
+    ) -> impl Future<Output = Result<D::Output, E>> + Send + 'c
+    where
+        D: Decode + Send + 'c,
+        E: 'c,
+    {
         Decoded {
             stage: Stage::Unsent { call: Some(self), send: Call::send },
             decoder: Some(decoder),
@@ -285,8 +286,8 @@ impl<'c> Call<'c> {
 
 pin_project_lite::pin_project! {
     /// A call, sent when first polled; its answer, decoded once in with `D`, or its error in
-    /// the method's error type. Returned by [`Call::send_decoded`].
-    pub struct Decoded<'c, F, D, E> {
+    /// the method's error type.
+    struct Decoded<'c, F, D, E> {
         #[pin]
         stage: Stage<'c, F>,
         decoder: Option<D>,

@@ -122,7 +122,7 @@ macro_rules! __if_blocking {
 /// Items generated code refers to. Not public API: may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::call::{Call, Decoded};
+    pub use crate::call::Call;
     pub use crate::error::Untyped;
     pub use crate::multipart::Multipart;
     pub use crate::operation::Operation;

@@ -55,10 +55,13 @@ const _: () = {
                 ],
             );
             __call.json(item);
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<()>::new().decoder(),
-                ::http_api_client::__private::error_into::<Problem, Error<Problem>>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<Problem, Error<Problem>>,
+                )
+            }
         }
     }
 };

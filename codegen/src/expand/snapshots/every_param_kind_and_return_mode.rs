@@ -86,10 +86,13 @@ const _: () = {
             __call.query("limit", &limit);
             __call.query("page-size", &size);
             __call.header("X-Request-Id", &rid);
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<Vec<Invoice>>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<Vec<Invoice>>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
         fn create(
             &self,
@@ -112,10 +115,13 @@ const _: () = {
                 ],
             );
             __call.json(thing);
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<ApiResponse<Thing>>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
         fn token(
             &self,
@@ -133,10 +139,13 @@ const _: () = {
                 &[::http_api_client::__private::Segment::Raw("oauth/token")],
             );
             __call.form(&req);
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<ApiResponse<()>>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
         fn root(&self) -> impl ::core::future::Future<Output = Result<(), Error>> + ::core::marker::Send {
             let __call = self.__client.call(
@@ -149,10 +158,13 @@ const _: () = {
                 },
                 &[],
             );
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<()>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
         fn upload(
             &self,
@@ -173,10 +185,13 @@ const _: () = {
                 ],
             );
             __call.bytes(data, "image/png");
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<Bytes>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<Bytes>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
         fn note(
             &self,
@@ -194,10 +209,13 @@ const _: () = {
                 &[::http_api_client::__private::Segment::Raw("notes")],
             );
             __call.text(&text, "text/plain; charset=utf-8");
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<ApiResponse<String>>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<ApiResponse<String>>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
     }
 };

@@ -78,10 +78,13 @@ const _: () = {
             __form.file("file", &file);
             __form.file("file", again);
             __call.multipart(__form);
-            __call.send_decoded(
-                ::http_api_client::__private::Returns::<()>::new().decoder(),
-                ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
-            )
+            {
+                let __decoder = ::http_api_client::__private::Returns::<()>::new().decoder();
+                __call.send_decoded(
+                    __decoder,
+                    ::http_api_client::__private::error_into::<::http_api_client::__private::Untyped, Error>,
+                )
+            }
         }
     }
 };
