@@ -88,13 +88,18 @@ for m in modes:
         f"hand-written (× {mine / hand:.3f}); the endpoints alone, models aside: × {(mine - models) / (hand - models):.2f}. "
         f"Target (per endpoint ≤ hand-written): {verdict}.")
 out.append(
-    "- For reference, measured once the same way before the generated methods were reworked (at commit 7548480): `#[api]` took "
-    "63.58 M per endpoint to check and 72.89 M to build, × 1.042 and × 1.035 hand-written. What changed: the ok "
-    "type picks its decoder in one method call, not two; the traits that call resolves through are imported "
-    "once per API, not per method; and the error conversion is an argument of `send_decoded`, not a `map_err` "
-    "over the awaited result (0.34 M of the saving; dropping the conversion altogether, an experiment only, "
-    "saved 0.76 M). Still spent per endpoint: about 0.47 M evaluating the method's `static` `Operation` (one "
-    "`static` shared by every method, another experiment, saved that much), and 0.23 M for the path segments.")
+    "- Earlier figures, measured the same way (check / build, M instructions per endpoint; hand-written 61.0 / "
+    "70.4 throughout): 63.58 / 72.89 at 7548480; 62.76 / 71.95 at ef999ea, after the ok type picked its "
+    "decoder in one method call, the traits it resolves through were imported once per API, and the error "
+    "conversion became an argument of `send_decoded` instead of a `map_err` over the awaited result; 62.22 / "
+    "71.33 at cb27c6b, after each method's `Operation` became a promoted constant instead of a `static` of its "
+    "own (0.54 M), `&str`/`String` path values skipped `Display`, and the blocking client was generated only "
+    "with the runtime's `blocking` feature. Then the methods stopped being `async fn`s: each returns "
+    "`send_decoded`'s future, which sends when first polled; the `async` body alone had cost about 13 M per "
+    "endpoint to check. Two ways of doing that were measured and not kept: the decoder as a function pointer "
+    "(49.34 / 198.51: each endpoint's JSON decoding compiled into the declaring crate, called or not) and "
+    "`send_decoded` returning a named future type instead of an `impl Future` (62.87 / 81.17: the compiler "
+    "then proves each method's future `Send` field by field).")
 out.append("")
 (here / "REPORT.md").write_text("\n".join(out))
 print("\n".join(out))

@@ -7,6 +7,7 @@ and prints the BENCHMARKS.md section "Compile time users wait for" (standard lib
 import json
 import re
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -170,6 +171,12 @@ def markdown(result):
     P = result["passes"]
     g = lambda c, m, n, k: P.get(c, {}).get(m, {}).get(str(n), {}).get(k)
     L = ["## Compile time users wait for", ""]
+    current = subprocess.run(["git", "log", "-1", "--format=%h", "--", "runtime", "macros", "codegen"],
+                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]).stdout.strip()
+    if current and current != result["code_commit"]:
+        L.append(f"*Measured on the code as of `{result['code_commit']}`; the generated code has changed since "
+                 f"(now `{current}`). *Compile cost in instructions* above has current figures.*")
+        L.append("")
     L.append(
         "How long a user waits for their own crate, the dependencies already built: a generated library "
         f"crate of N endpoints (N = {', '.join(map(str, sizes))}) declared with `#[api]`, against the same "
