@@ -34,6 +34,9 @@ if [[ ${1:-} != --report-only ]]; then
     # cargo + the wrapper's log line; prints nothing, fails loudly.
     cargo_time() { # crate mode label
         local crate=$1 mode=$2 label=$3 start end out
+        # The crate's own artifacts go, so cargo compiles it (after a touch alone it sometimes saw
+        # the crate as fresh and logged nothing).
+        (cd "$scratch/$crate" && cargo clean --offline --quiet -p "$crate")
         touch "$scratch/$crate/src/lib.rs"
         start=$(date +%s.%N)
         if ! out=$(cd "$scratch/$crate" && COMPILE_TIME_LOG=$raw/rustc.log nice cargo "$mode" --offline --quiet 2>&1); then
