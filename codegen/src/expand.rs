@@ -113,9 +113,9 @@ fn trait_method(endpoint: &Endpoint) -> TokenStream {
     }
 }
 
-/// Spanned at the declared return type, so "future is not `Send`" lands on the method it concerns.
-/// The method's future type, located at the declared output, or at `ok` where given: the shim's
-/// future is one only when the ok type decodes, so a missing `Deserialize` is reported there.
+/// The method's future type, spanned at the declared return type, so "future is not `Send`" lands
+/// on the method it concerns; in a shim at `ok` instead, since its future is a future only when
+/// the ok type decodes, and a missing `Deserialize` belongs there.
 fn future_type(endpoint: &Endpoint, ok: Option<&Type>) -> TokenStream {
     let (output, span) = match &endpoint.output {
         Some(ty) => (ty.to_token_stream(), at(ok.unwrap_or(ty))),
