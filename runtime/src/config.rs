@@ -105,6 +105,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     token_provider: Option<Arc<dyn TokenProvider>>,
     transport: Transport,
+    http2_prior_knowledge: bool,
 }
 
 impl Default for ClientBuilder {
@@ -129,6 +130,7 @@ impl Default for ClientBuilder {
             retry: RetryPolicy::default(),
             token_provider: None,
             transport: Transport::default(),
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -208,8 +210,9 @@ impl ClientBuilder {
     }
 
     /// How many times a failed connect is retried, with jittered exponential backoff starting
-    /// at `backoff`. Only connects are retried: a request that may have reached the server is
-    /// never re-sent. Default: [`DEFAULT_CONNECT_RETRIES`] (2) and
+    /// at `backoff`. A request an HTTP/2 server refused unprocessed (`REFUSED_STREAM`, `GOAWAY`)
+    /// is re-sent the same way. Beyond those, a request that may have reached the server is
+    /// re-sent only as the [`retry`](Self::retry) policy allows. Default: [`DEFAULT_CONNECT_RETRIES`] (2) and
     /// [`DEFAULT_CONNECT_BACKOFF`] (50 ms). `0` turns retries off.
     pub fn connect_retries(mut self, retries: u32, backoff: Duration) -> Self {
         self.connect_retries = retries;
@@ -277,6 +280,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Speaks HTTP/2 from the first byte, without negotiating it: for `http://` servers that
+    /// speak only HTTP/2 (h2c), such as gRPC-style gateways and sidecars. Over TLS, HTTP/2 is
+    /// negotiated anyway when the server offers it. Reqwest transport only: the hyper transport
+    /// speaks HTTP/1.1, and `build()` refuses the two together. Default: `false`.
+    pub fn http2_prior_knowledge(mut self, on: bool) -> Self {
+        self.http2_prior_knowledge = on;
+        self
+    }
+
     /// Checks every setting and builds the client (one connection pool, shared by every API
     /// client made from it and by its clones).
     pub fn build(self) -> Result<Client, Error> {
@@ -293,6 +305,12 @@ impl ClientBuilder {
             return Err(Error::config("max_response_bytes must be greater than zero"));
         }
         let headers = self.default_header_map()?;
+        #[cfg(feature = "hyper-transport")]
+        if self.http2_prior_knowledge && self.transport == Transport::Hyper {
+            return Err(Error::config(
+                "the hyper transport speaks HTTP/1.1 only: http2_prior_knowledge needs the reqwest transport",
+            ));
+        }
         #[cfg(feature = "hyper-transport")]
         let hyper = match self.transport {
             Transport::Hyper => Some(self.hyper_transport(&base, headers.clone())?),
@@ -356,6 +374,9 @@ impl ClientBuilder {
         if let Some(proxy) = self.proxy.to_reqwest()? {
             http = http.proxy(proxy);
         }
+        if self.http2_prior_knowledge {
+            http = http.http2_prior_knowledge();
+        }
         let user_agent = exact_header_value(&self.user_agent)
             .map_err(|reason| Error::config(format!("user agent {reason}")))?;
         Ok(http
@@ -366,7 +387,11 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
-            .pool_idle_timeout(self.pool_idle_timeout))
+            .pool_idle_timeout(self.pool_idle_timeout)
+            // What may be re-sent is decided above the transport (`transport.rs` re-sends a
+            // request the server refused unprocessed, as for a failed connect). reqwest's own
+            // policy would also copy every request up front in case it re-sends it.
+            .retry(reqwest::retry::never().max_retries_per_request(0)))
     }
 
     /// Refuses values that would make a call wait forever or overflow time arithmetic.
@@ -418,6 +443,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_retries", &self.connect_retries)
             .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("http2_prior_knowledge", &self.http2_prior_knowledge)
             .field("proxy", &self.proxy)
             .field("middleware", &self.middleware.len())
             .field("record_url_in_spans", &self.record_url)

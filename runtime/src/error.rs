@@ -27,7 +27,9 @@ pub enum ErrorKind {
     Connect,
     /// The connect timeout or the overall request timeout elapsed.
     Timeout,
-    /// The connection failed after the request started going out: it may have been delivered.
+    /// The connection failed after the request started going out: it may have been delivered
+    /// ([`Error::may_have_been_delivered`]), unless the server said it refused it unprocessed
+    /// (HTTP/2 `REFUSED_STREAM` or `GOAWAY`).
     Transport,
     /// The server answered with a 4xx or 5xx status.
     Api,
@@ -134,6 +136,13 @@ impl Error {
 
     pub(crate) fn transport(message: &'static str, source: Box<dyn StdError + Send + Sync>) -> Self {
         Self::new(ErrorKind::Transport, message, true).with_source(source)
+    }
+
+    /// The server turned the request away unprocessed (HTTP/2 `REFUSED_STREAM`, or `GOAWAY` as it
+    /// shut the connection down) on every attempt allowed.
+    pub(crate) fn refused(source: Box<dyn StdError + Send + Sync>) -> Self {
+        Self::new(ErrorKind::Transport, "the server refused the request unprocessed", false)
+            .with_source(source)
     }
 
     pub(crate) fn too_large(status: StatusCode, limit: usize) -> Self {
@@ -330,7 +339,10 @@ impl<B> fmt::Display for Error<B> {
                 write!(f, "request {}; it may have been delivered", inner.message)
             }
             ErrorKind::Timeout => write!(f, "connect {}; nothing was sent", inner.message),
-            ErrorKind::Transport => write!(f, "{}; the request may have been delivered", inner.message),
+            ErrorKind::Transport if inner.may_have_been_delivered => {
+                write!(f, "{}; the request may have been delivered", inner.message)
+            }
+            ErrorKind::Transport => write!(f, "{}; it was not processed", inner.message),
             ErrorKind::Api => match inner.status {
                 Some(status) => write!(f, "HTTP {status} ({})", inner.message),
                 None => f.write_str(&inner.message),

@@ -5,7 +5,8 @@
 //! | outcome of an attempt | re-sent? |
 //! |---|---|
 //! | connect failed, nothing written | yes, any method (the transport's connect retries) |
-//! | pooled connection found closed before writing, HTTP/2 `REFUSED_STREAM` | yes, any method (below this layer, by hyper) |
+//! | pooled connection found closed before writing | yes, any method (below this layer, by hyper) |
+//! | HTTP/2 `REFUSED_STREAM`, or `GOAWAY` with `NO_ERROR` (the server did not process it) | yes, any method, as a failed connect is |
 //! | written, then reset, EOF or timeout | only an idempotent operation or one with an idempotency key |
 //! | 429, 502, 503, 504 | only idempotent or keyed; after `Retry-After` if it fits the budget, else the error is returned with `retry_after()` |
 //! | 401 with a token from a [`TokenProvider`](crate::TokenProvider) | once, after a refresh: the server rejected it unprocessed |

@@ -13,7 +13,7 @@ use http::Method;
 use url::Url;
 
 use crate::connect_deadline::{connect_deadline, connecting_until};
-use crate::error::Error;
+use crate::error::{chain_has, Error};
 use crate::operation::Operation;
 use crate::path::Target;
 use crate::shared::Shared;
@@ -160,14 +160,18 @@ pub(crate) fn finish_headers(
 ) {
     // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
     // wins over the client's token and the body's content type.
+    // Usually the map is empty: then there is nothing to look up.
+    let declared = !headers.is_empty();
     if let Some(auth) = auth {
-        if !headers.contains_key(AUTHORIZATION) {
+        if !(declared && headers.contains_key(AUTHORIZATION)) {
             headers.insert(AUTHORIZATION, auth);
         }
     }
     match body {
         Some((content_type, empty)) => {
-            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
+            if let Some(content_type) =
+                content_type.filter(|_| !(declared && headers.contains_key(CONTENT_TYPE)))
+            {
                 headers.insert(CONTENT_TYPE, content_type);
             }
             // An empty body has no length of its own on the wire: say so, as for no body at all.
@@ -302,7 +306,11 @@ impl<'a> ConnectRetries<'a> {
                 return Err(failure.error);
             };
             tracing::Span::current().record("http.request.resend_count", attempt + 1);
-            tracing::debug!(api = operation.api, attempt, "connect failed; nothing was sent, retrying");
+            tracing::debug!(
+                api = operation.api,
+                attempt,
+                "nothing was delivered (connect failed or refused), retrying"
+            );
             tokio::time::sleep(pause).await;
             // The call's timeout covers every attempt: the next one gets what is left.
             let timeout = deadline.saturating_duration_since(tokio::time::Instant::now());
@@ -317,8 +325,8 @@ impl<'a> ConnectRetries<'a> {
     }
 }
 
-/// An attempt that failed: the call's error, and for a failed connect (nothing sent) the URL
-/// back, for another attempt.
+/// An attempt that failed: the call's error, and for a request that was not delivered (the
+/// connect failed, or an HTTP/2 server refused it unprocessed) the URL back, for another attempt.
 pub(crate) struct Failure {
     pub(crate) error: Error,
     pub(crate) connect_url: Option<Target>,
@@ -362,8 +370,27 @@ fn reqwest_outcome(
     connect_timeout: Duration,
 ) -> Result<Wire, Failure> {
     sent.map(|response| Wire::Reqwest { response, timeout }).map_err(|error| {
-        let connect_url = error.is_connect().then(|| error.url().cloned().map(Target::Url)).flatten();
+        let unsent = error.is_connect() || refused_unprocessed(&error);
+        let connect_url = unsent.then(|| error.url().cloned().map(Target::Url)).flatten();
         Failure { error: classify(error, timeout, connect_timeout), connect_url }
+    })
+}
+
+/// Whether an HTTP/2 server turned the request away before processing it, which RFC 9113
+/// §8.7 makes safe to send again, whatever the method: the stream was refused
+/// (`REFUSED_STREAM`), or the connection was being shut down gracefully (`GOAWAY` with
+/// `NO_ERROR`, the stream above its last one). Such a request is re-sent like one whose connect
+/// failed.
+fn refused_unprocessed(error: &reqwest::Error) -> bool {
+    chain_has(error, |cause| {
+        cause.downcast_ref::<h2::Error>().is_some_and(|h2| {
+            h2.is_remote()
+                && match h2.reason() {
+                    Some(h2::Reason::REFUSED_STREAM) => h2.is_reset(),
+                    Some(h2::Reason::NO_ERROR) => h2.is_go_away(),
+                    _ => false,
+                }
+        })
     })
 }
 
@@ -446,6 +473,7 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
 pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout: Duration) -> Error {
     let (is_timeout, is_connect, is_body) =
         (error.is_timeout(), error.is_connect(), error.is_body() || error.is_decode());
+    let refused = refused_unprocessed(&error);
     // The URL is ours and harmless, but dropping it keeps the source chain short.
     let source = Box::new(error.without_url());
     match (is_timeout, is_connect) {
@@ -453,6 +481,7 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
         (true, true) => Error::timeout(connect_timeout.min(timeout), false).with_source(source),
         (true, false) => Error::timeout(timeout, true).with_source(source),
         (false, true) => Error::connect(source),
+        _ if refused => Error::refused(source),
         _ if is_upload_failure(&*source) => Error::transport("the request body stream failed", source),
         _ if is_body => Error::transport("the connection failed while reading the response", source),
         _ => Error::transport("the connection failed after the request was sent", source),

@@ -1,6 +1,7 @@
 //! Test support for the end-to-end tests: a real HTTP server on 127.0.0.1 that records every
 //! request it receives and answers with scripted replies.
 
+pub mod h2c;
 pub mod logs;
 pub mod raw;
 pub mod server;

@@ -1,0 +1,57 @@
+//! HTTP/2 (h2c, prior knowledge) against a real HTTP/2 server on 127.0.0.1: a request the server
+//! refuses unprocessed (`REFUSED_STREAM`) is sent again, whatever the method, as after a failed
+//! connect, and never more often than `connect_retries` allows.
+
+use std::time::Duration;
+
+use dintero_auth::models::AuthChallenge;
+use dintero_auth::{ChallengeApi, DinteroApis, ErrorKind, Transport};
+use dintero_auth_tests::h2c::H2cServer;
+
+const OK: &[u8] = br#"{"challenge_type":"oob"}"#;
+
+fn client(server: &H2cServer, retries: u32) -> dintero_auth::Client {
+    dintero_auth::Client::builder()
+        .transport(Transport::Reqwest)
+        .base_url(server.base_url())
+        .http2_prior_knowledge(true)
+        .connect_retries(retries, Duration::from_millis(10))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_post_the_server_refused_unprocessed_is_sent_again() {
+    let server = H2cServer::start(1, OK).await;
+    let challenge = AuthChallenge::oob_sms("m");
+    let answer = client(&server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
+    answer.unwrap();
+    assert_eq!(server.streams(), 2);
+    assert_eq!(server.bodies(), [serde_json::to_vec(&challenge).unwrap()]);
+}
+
+#[tokio::test]
+async fn a_request_refused_on_every_attempt_fails_as_not_processed() {
+    for retries in [0, 1, 2] {
+        let server = H2cServer::start(usize::MAX, OK).await;
+        let api = client(&server, retries).challenge_api();
+        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+        assert!(!err.may_have_been_delivered(), "{err}");
+        assert!(err.to_string().ends_with("refused the request unprocessed; it was not processed"), "{err}");
+        // Exactly the attempts allowed: no layer below re-sends on its own.
+        assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+    }
+}
+
+#[test]
+fn the_hyper_transport_refuses_http2_prior_knowledge() {
+    let err = dintero_auth::Client::builder()
+        .transport(Transport::Hyper)
+        .base_url("http://127.0.0.1:1")
+        .http2_prior_knowledge(true)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert!(err.to_string().contains("HTTP/1.1 only"), "{err}");
+}
