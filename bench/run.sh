@@ -56,7 +56,7 @@ for line in sys.stdin:
     trap 'rm -rf "$work"' EXIT
     variants="hyper-transport middleware-0 middleware-1 middleware-3 tracing-off tracing-on"
     for run in $(seq "$runs"); do
-        for client in generated careful naive hyper $variants; do
+        for client in generated careful naive hyper careful-without-retries $variants; do
             for calls in 2000 4000; do
                 valgrind --tool=callgrind --callgrind-out-file="$work/$client.$calls.$run.out" \
                     "$per_call" calls "$client" "$calls" 2>/dev/null
@@ -69,7 +69,7 @@ for line in sys.stdin:
     python3 bench/report.py instructions "$work" 2000 4000 "$runs" > "$results/instructions.json"
 
     echo "== allocations per call"
-    "$per_call" allocs 2000 > "$work/allocs.json"
+    "$per_call" allocs 2000 generated careful naive hyper careful-without-retries > "$work/allocs.json"
     # The generated client again, then its variants; tracing-on alone, as its subscriber is global.
     "$per_call" allocs 2000 generated hyper-transport middleware-0 middleware-1 middleware-3 tracing-off > "$work/allocs-variants.json"
     "$per_call" allocs 2000 tracing-on > "$work/allocs-tracing.json"

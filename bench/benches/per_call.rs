@@ -20,7 +20,8 @@
 //! per_call [--bench]              a quick human-readable run of all of the above
 //! ```
 //!
-//! `<client>` is `generated`, `careful`, `naive` or `hyper`, or one of the generated client's variants:
+//! `<client>` is `generated`, `careful`, `naive` or `hyper`; `careful-without-retries` (careful
+//! with reqwest's retry policy off, shown for comparison only); or one of the generated client's variants:
 //! `middleware-0`, `middleware-1`, `middleware-3` (that many no-op middlewares installed),
 //! `tracing-off` (no subscriber, as in `generated`) and `tracing-on` (a subscriber accepting INFO
 //! spans installed as the global default, so it must be the last client of its process).
@@ -109,7 +110,9 @@ fn main() -> ExitCode {
 \
              | concurrent <rounds> <n> [control]]
 \
-             clients: generated careful naive hyper middleware-0 middleware-1 middleware-3 tracing-off tracing-on
+             clients: generated careful naive hyper careful-without-retries middleware-0 middleware-1 middleware-3
+\
+             tracing-off tracing-on
 \
              (tracing-on last); pads: code-lines scattered-data ordered-data"
         );
@@ -154,7 +157,7 @@ async fn verify() -> (Value, bool) {
     let body = body();
     let mut seen = Vec::new();
     // `Which::VARIANTS` ends with `tracing-on`, which installs its subscriber for good.
-    for which in Which::ALL.into_iter().chain(Which::VARIANTS) {
+    for which in Which::ALL.into_iter().chain(Which::INFORMATIONAL).chain(Which::VARIANTS) {
         let mut client = AnyClient::new(which, &server).await;
         let future_bytes = future_bytes(&mut client, &body);
         server.record();

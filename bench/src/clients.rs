@@ -75,6 +75,10 @@ pub enum Which {
     TracingOn,
     /// The generated client on the hyper transport (`Transport::Hyper`) instead of reqwest.
     HyperTransport,
+    /// Careful hand-written reqwest with reqwest's own retry policy turned off, as the runtime
+    /// turns it off: shown beside the reference, never a baseline, since such a client gives up
+    /// the re-sending of requests an HTTP/2 server refused unprocessed.
+    CarefulWithoutRetries,
 }
 
 impl Which {
@@ -90,6 +94,9 @@ impl Which {
         Which::TracingOn,
     ];
 
+    /// Clients measured for comparison only: no ratio is taken against them.
+    pub const INFORMATIONAL: [Which; 1] = [Which::CarefulWithoutRetries];
+
     /// The name used on the command line and in the results.
     pub fn name(self) -> &'static str {
         match self {
@@ -104,11 +111,12 @@ impl Which {
             Which::TracingOff => "tracing-off",
             Which::TracingOn => "tracing-on",
             Which::HyperTransport => "hyper-transport",
+            Which::CarefulWithoutRetries => "careful-without-retries",
         }
     }
 
     pub fn parse(name: &str) -> Option<Which> {
-        Which::ALL.into_iter().chain(Which::VARIANTS).find(|w| w.name() == name)
+        Which::ALL.into_iter().chain(Which::VARIANTS).chain(Which::INFORMATIONAL).find(|w| w.name() == name)
     }
 }
 
@@ -139,6 +147,7 @@ impl AnyClient {
                 AnyClient::Generated(Generated::new(&server.base_url()))
             }
             Which::Careful => AnyClient::Careful(Careful::new(&server.base_url())),
+            Which::CarefulWithoutRetries => AnyClient::Careful(Careful::without_retries(&server.base_url())),
             Which::Naive => AnyClient::Naive(Naive::new(&server.base_url())),
             Which::RawHyper => AnyClient::RawHyper(RawHyper::connect(server).await),
         }
@@ -240,6 +249,10 @@ impl Subscriber for InfoSubscriber {
 /// instead matches every request's host against the environment's settings, about 1,600
 /// instructions a call (callgrind) that the generated client does not spend.
 pub fn reqwest_client() -> reqwest::Client {
+    reqwest_builder().build().expect("reqwest client")
+}
+
+fn reqwest_builder() -> reqwest::ClientBuilder {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     reqwest::Client::builder()
@@ -250,8 +263,6 @@ pub fn reqwest_client() -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
-        .build()
-        .expect("reqwest client")
 }
 
 /// Client 2, careful hand-written reqwest: everything that does not change between calls is
@@ -270,6 +281,15 @@ impl Careful {
         let mut auth = HeaderValue::from_str(&format!("Bearer {JWT}")).expect("token");
         auth.set_sensitive(true);
         Careful { http: reqwest_client(), base, auth }
+    }
+
+    /// The same with reqwest's retry policy off ([`Which::CarefulWithoutRetries`]). reqwest's
+    /// default policy copies every request before sending it, in case an HTTP/2 server refuses
+    /// it; the runtime re-sends such a request itself and turns the policy off.
+    pub fn without_retries(base_url: &str) -> Careful {
+        let never = reqwest::retry::never().max_retries_per_request(0);
+        let http = reqwest_builder().retry(never).build().expect("reqwest client");
+        Careful { http, ..Careful::new(base_url) }
     }
 
     /// The URL `<base>/accounts/<aid>/<tail..>`: a copy of the pre-parsed base with the segments

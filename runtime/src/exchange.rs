@@ -97,7 +97,11 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
         // Done (its state dropped) once the outcome is in, still within the span.
         let outcome = std::task::ready!(state.poll_state(cx));
         drop(entered);
-        let outcome = outcome.and_then(into_result);
+        // A 2xx answer is passed on where it is; only another status is moved into an error.
+        let outcome = match outcome {
+            Ok(response) if !response.status.is_success() => Err(status_error(response)),
+            outcome => outcome,
+        };
         if !span.is_disabled() {
             record_outcome(span, &outcome);
         }
@@ -334,15 +338,15 @@ fn record_resends(resends: u32) {
     tracing::Span::current().record("http.request.resend_count", resends);
 }
 
-/// A 2xx answer as it is; any other answer as its error.
-fn into_result(response: Response) -> Result<Response, Error> {
+/// The error of an answer that is not 2xx.
+#[cold]
+#[inline(never)]
+fn status_error(response: Response) -> Error {
     let status = response.status;
-    if status.is_success() {
-        Ok(response)
-    } else if status.is_redirection() {
-        Err(Error::redirect(status, response.headers))
+    if status.is_redirection() {
+        Error::redirect(status, response.headers)
     } else {
-        Err(Error::api(status, response.headers, response.body, response.complete))
+        Error::api(status, response.headers, response.body, response.complete)
     }
 }
 
