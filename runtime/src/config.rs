@@ -210,10 +210,12 @@ impl ClientBuilder {
     }
 
     /// How many times a failed connect is retried, with jittered exponential backoff starting
-    /// at `backoff`. A request an HTTP/2 server refused unprocessed (`REFUSED_STREAM`, `GOAWAY`)
-    /// is re-sent the same way. Beyond those, a request that may have reached the server is
-    /// re-sent only as the [`retry`](Self::retry) policy allows. Default: [`DEFAULT_CONNECT_RETRIES`] (2) and
-    /// [`DEFAULT_CONNECT_BACKOFF`] (50 ms). `0` turns retries off.
+    /// at `backoff`. A request an HTTP/2 server refused unprocessed (`REFUSED_STREAM`, or `GOAWAY`
+    /// with `NO_ERROR`) is re-sent the same way and counts against the same number. A request
+    /// with a streamed body is sent once. Default: [`DEFAULT_CONNECT_RETRIES`] (2) and
+    /// [`DEFAULT_CONNECT_BACKOFF`] (50 ms). `0` turns both off; the [`retry`](Self::retry)
+    /// policy does not re-send either (it re-sends what may have been delivered, when the
+    /// operation allows).
     pub fn connect_retries(mut self, retries: u32, backoff: Duration) -> Self {
         self.connect_retries = retries;
         self.connect_backoff = backoff;
@@ -280,10 +282,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Speaks HTTP/2 from the first byte, without negotiating it: for `http://` servers that
-    /// speak only HTTP/2 (h2c), such as gRPC-style gateways and sidecars. Over TLS, HTTP/2 is
-    /// negotiated anyway when the server offers it. Reqwest transport only: the hyper transport
-    /// speaks HTTP/1.1, and `build()` refuses the two together. Default: `false`.
+    /// Speaks only HTTP/2, from the first byte, without negotiating it: for `http://` servers
+    /// that speak HTTP/2 alone (h2c), such as gRPC-style gateways and sidecars. Over TLS it offers
+    /// only HTTP/2 too, so a server that speaks HTTP/1.1 alone can no longer be reached; left off,
+    /// HTTP/2 is used over TLS whenever the server offers it. Reqwest transport only: the hyper
+    /// transport speaks HTTP/1.1, and `build()` refuses the two together. Default: `false`.
     pub fn http2_prior_knowledge(mut self, on: bool) -> Self {
         self.http2_prior_knowledge = on;
         self

@@ -29,7 +29,7 @@ pub enum ErrorKind {
     Timeout,
     /// The connection failed after the request started going out: it may have been delivered
     /// ([`Error::may_have_been_delivered`]), unless the server said it refused it unprocessed
-    /// (HTTP/2 `REFUSED_STREAM` or `GOAWAY`).
+    /// (HTTP/2 `REFUSED_STREAM`, or `GOAWAY` with `NO_ERROR`).
     Transport,
     /// The server answered with a 4xx or 5xx status.
     Api,
@@ -138,11 +138,10 @@ impl Error {
         Self::new(ErrorKind::Transport, message, true).with_source(source)
     }
 
-    /// The server turned the request away unprocessed (HTTP/2 `REFUSED_STREAM`, or `GOAWAY` as it
-    /// shut the connection down) on every attempt allowed.
+    /// The server turned the request away unprocessed (HTTP/2 `REFUSED_STREAM`, or `GOAWAY` with
+    /// `NO_ERROR` as it shut the connection down) on every attempt allowed.
     pub(crate) fn refused(source: Box<dyn StdError + Send + Sync>) -> Self {
-        Self::new(ErrorKind::Transport, "the server refused the request unprocessed", false)
-            .with_source(source)
+        Self::new(ErrorKind::Transport, "the server refused the request (HTTP/2)", false).with_source(source)
     }
 
     pub(crate) fn too_large(status: StatusCode, limit: usize) -> Self {

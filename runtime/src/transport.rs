@@ -160,11 +160,13 @@ pub(crate) fn finish_headers(
 ) {
     // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
     // wins over the client's token and the body's content type.
-    // Usually the map is empty: then there is nothing to look up.
+    // Usually the map is empty: then there is nothing to look up. A header added once the name
+    // is known to be absent is appended, as reqwest's own builder does, rather than inserted: the
+    // same map, and the same code the rest of the request's path runs.
     let declared = !headers.is_empty();
     if let Some(auth) = auth {
         if !(declared && headers.contains_key(AUTHORIZATION)) {
-            headers.insert(AUTHORIZATION, auth);
+            headers.append(AUTHORIZATION, auth);
         }
     }
     match body {
@@ -172,7 +174,7 @@ pub(crate) fn finish_headers(
             if let Some(content_type) =
                 content_type.filter(|_| !(declared && headers.contains_key(CONTENT_TYPE)))
             {
-                headers.insert(CONTENT_TYPE, content_type);
+                headers.append(CONTENT_TYPE, content_type);
             }
             // An empty body has no length of its own on the wire: say so, as for no body at all.
             if empty {
@@ -370,17 +372,25 @@ fn reqwest_outcome(
     connect_timeout: Duration,
 ) -> Result<Wire, Failure> {
     sent.map(|response| Wire::Reqwest { response, timeout }).map_err(|error| {
-        let unsent = error.is_connect() || refused_unprocessed(&error);
-        let connect_url = unsent.then(|| error.url().cloned().map(Target::Url)).flatten();
-        Failure { error: classify(error, timeout, connect_timeout), connect_url }
+        // Decided here, before there is an answer: a reset while its body is read is not a refusal.
+        let refused = refused_unprocessed(&error);
+        let connect_url =
+            (error.is_connect() || refused).then(|| error.url().cloned().map(Target::Url)).flatten();
+        let error = if refused {
+            Error::refused(Box::new(error.without_url()))
+        } else {
+            classify(error, timeout, connect_timeout)
+        };
+        Failure { error, connect_url }
     })
 }
 
 /// Whether an HTTP/2 server turned the request away before processing it, which RFC 9113
 /// §8.7 makes safe to send again, whatever the method: the stream was refused
 /// (`REFUSED_STREAM`), or the connection was being shut down gracefully (`GOAWAY` with
-/// `NO_ERROR`, the stream above its last one). Such a request is re-sent like one whose connect
-/// failed.
+/// `NO_ERROR`, which reaches only streams above the last one the server processed). Such a
+/// request is re-sent like one whose connect failed. The same test as reqwest's own retry policy,
+/// which the runtime turns off.
 fn refused_unprocessed(error: &reqwest::Error) -> bool {
     chain_has(error, |cause| {
         cause.downcast_ref::<h2::Error>().is_some_and(|h2| {
@@ -473,7 +483,6 @@ fn backoff(base: Duration, attempt: u32) -> Duration {
 pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout: Duration) -> Error {
     let (is_timeout, is_connect, is_body) =
         (error.is_timeout(), error.is_connect(), error.is_body() || error.is_decode());
-    let refused = refused_unprocessed(&error);
     // The URL is ours and harmless, but dropping it keeps the source chain short.
     let source = Box::new(error.without_url());
     match (is_timeout, is_connect) {
@@ -481,7 +490,6 @@ pub(crate) fn classify(error: reqwest::Error, timeout: Duration, connect_timeout
         (true, true) => Error::timeout(connect_timeout.min(timeout), false).with_source(source),
         (true, false) => Error::timeout(timeout, true).with_source(source),
         (false, true) => Error::connect(source),
-        _ if refused => Error::refused(source),
         _ if is_upload_failure(&*source) => Error::transport("the request body stream failed", source),
         _ if is_body => Error::transport("the connection failed while reading the response", source),
         _ => Error::transport("the connection failed after the request was sent", source),

@@ -1,5 +1,6 @@
-//! A cleartext HTTP/2 server (h2c, prior knowledge) on 127.0.0.1 that refuses the first streams
-//! it is sent (`REFUSED_STREAM`) and answers the rest, recording every request body it reads.
+//! A cleartext HTTP/2 server (h2c, prior knowledge) on 127.0.0.1 that resets the first streams
+//! it is sent (`REFUSED_STREAM`, or another reason) and answers the rest, recording every request
+//! body it reads.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -15,8 +16,9 @@ pub struct H2cServer {
 }
 
 impl H2cServer {
-    /// Refuses the first `refusals` streams, then answers each with 200 and `answer` as JSON.
-    pub async fn start(refusals: usize, answer: &'static [u8]) -> Self {
+    /// Resets the first `resets` streams with `reason`, then answers each with 200 and `answer`
+    /// as JSON.
+    pub async fn start(resets: usize, reason: h2::Reason, answer: &'static [u8]) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let streams = Arc::new(AtomicUsize::new(0));
@@ -29,8 +31,8 @@ impl H2cServer {
                     let Ok(mut connection) = h2::server::handshake(socket).await else { return };
                     // Accepting drives the connection: each stream is served by a task of its own.
                     while let Some(Ok((request, mut respond))) = connection.accept().await {
-                        if counted.fetch_add(1, Ordering::SeqCst) < refusals {
-                            respond.send_reset(h2::Reason::REFUSED_STREAM);
+                        if counted.fetch_add(1, Ordering::SeqCst) < resets {
+                            respond.send_reset(reason);
                             continue;
                         }
                         let kept = Arc::clone(&kept);
@@ -63,7 +65,7 @@ impl H2cServer {
         format!("http://{}", self.addr)
     }
 
-    /// How many streams (requests) were opened, refused ones included.
+    /// How many streams (requests) were opened, reset ones included.
     pub fn streams(&self) -> usize {
         self.streams.load(Ordering::SeqCst)
     }

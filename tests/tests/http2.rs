@@ -7,6 +7,7 @@ use std::time::Duration;
 use dintero_auth::models::AuthChallenge;
 use dintero_auth::{ChallengeApi, DinteroApis, ErrorKind, Transport};
 use dintero_auth_tests::h2c::H2cServer;
+use h2::Reason;
 
 const OK: &[u8] = br#"{"challenge_type":"oob"}"#;
 
@@ -22,7 +23,7 @@ fn client(server: &H2cServer, retries: u32) -> dintero_auth::Client {
 
 #[tokio::test]
 async fn a_post_the_server_refused_unprocessed_is_sent_again() {
-    let server = H2cServer::start(1, OK).await;
+    let server = H2cServer::start(1, Reason::REFUSED_STREAM, OK).await;
     let challenge = AuthChallenge::oob_sms("m");
     let answer = client(&server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
     answer.unwrap();
@@ -33,14 +34,28 @@ async fn a_post_the_server_refused_unprocessed_is_sent_again() {
 #[tokio::test]
 async fn a_request_refused_on_every_attempt_fails_as_not_processed() {
     for retries in [0, 1, 2] {
-        let server = H2cServer::start(usize::MAX, OK).await;
+        let server = H2cServer::start(usize::MAX, Reason::REFUSED_STREAM, OK).await;
         let api = client(&server, retries).challenge_api();
         let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
         assert!(!err.may_have_been_delivered(), "{err}");
-        assert!(err.to_string().ends_with("refused the request unprocessed; it was not processed"), "{err}");
+        assert_eq!(err.to_string(), "the server refused the request (HTTP/2); it was not processed");
         // Exactly the attempts allowed: no layer below re-sends on its own.
         assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+    }
+}
+
+#[tokio::test]
+async fn a_stream_reset_for_another_reason_is_not_sent_again() {
+    // Only a refusal says the server did not process the request: any other reset may come after
+    // it did.
+    for reason in [Reason::INTERNAL_ERROR, Reason::CANCEL] {
+        let server = H2cServer::start(1, reason, OK).await;
+        let api = client(&server, 2).challenge_api();
+        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{reason:?}: {err}");
+        assert!(err.may_have_been_delivered(), "{reason:?}: {err}");
+        assert_eq!(server.streams(), 1, "{reason:?}");
     }
 }
 
