@@ -277,10 +277,14 @@ pub struct Careful {
 
 impl Careful {
     pub fn new(base_url: &str) -> Careful {
+        Careful::with_client(base_url, reqwest_client())
+    }
+
+    fn with_client(base_url: &str, http: reqwest::Client) -> Careful {
         let base = Url::parse(base_url).expect("base URL");
         let mut auth = HeaderValue::from_str(&format!("Bearer {JWT}")).expect("token");
         auth.set_sensitive(true);
-        Careful { http: reqwest_client(), base, auth }
+        Careful { http, base, auth }
     }
 
     /// The same with reqwest's retry policy off ([`Which::CarefulWithoutRetries`]). reqwest's
@@ -288,8 +292,7 @@ impl Careful {
     /// it; the runtime re-sends such a request itself and turns the policy off.
     pub fn without_retries(base_url: &str) -> Careful {
         let never = reqwest::retry::never().max_retries_per_request(0);
-        let http = reqwest_builder().retry(never).build().expect("reqwest client");
-        Careful { http, ..Careful::new(base_url) }
+        Careful::with_client(base_url, reqwest_builder().retry(never).build().expect("reqwest client"))
     }
 
     /// The URL `<base>/accounts/<aid>/<tail..>`: a copy of the pre-parsed base with the segments

@@ -97,7 +97,7 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
         // Done (its state dropped) once the outcome is in, still within the span.
         let outcome = std::task::ready!(state.poll_state(cx));
         drop(entered);
-        // A 2xx answer is passed on where it is; only another status is moved into an error.
+        // Only an answer that is not 2xx becomes an error, out of line.
         let outcome = match outcome {
             Ok(response) if !response.status.is_success() => Err(status_error(response)),
             outcome => outcome,

@@ -159,21 +159,17 @@ pub(crate) fn finish_headers(
     body: Option<(Option<HeaderValue>, bool)>,
 ) {
     // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
-    // wins over the client's token and the body's content type.
-    // Usually the map is empty: then there is nothing to look up. A header added once the name
-    // is known to be absent is appended, as reqwest's own builder does, rather than inserted: the
-    // same map, and the same code the rest of the request's path runs.
-    let declared = !headers.is_empty();
+    // wins over the client's token and the body's content type. Once a name is known to be
+    // absent, its header is appended, as reqwest's own builder does: the same map as inserting,
+    // and the same code the rest of the request's path runs.
     if let Some(auth) = auth {
-        if !(declared && headers.contains_key(AUTHORIZATION)) {
+        if !headers.contains_key(AUTHORIZATION) {
             headers.append(AUTHORIZATION, auth);
         }
     }
     match body {
         Some((content_type, empty)) => {
-            if let Some(content_type) =
-                content_type.filter(|_| !(declared && headers.contains_key(CONTENT_TYPE)))
-            {
+            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
                 headers.append(CONTENT_TYPE, content_type);
             }
             // An empty body has no length of its own on the wire: say so, as for no body at all.
