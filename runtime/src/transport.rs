@@ -159,17 +159,21 @@ pub(crate) fn finish_headers(
     body: Option<(Option<HeaderValue>, bool)>,
 ) {
     // A header declared on the method (`#[header("Authorization")]`, a `CallOptions` header)
-    // wins over the client's token and the body's content type. Once a name is known to be
-    // absent, its header is appended, as reqwest's own builder does: the same map as inserting,
-    // and the same code the rest of the request's path runs.
+    // wins over the client's token and the body's content type. Usually none is declared: a
+    // look-up in an empty map still hashes the name (about 100 instructions a call for the two).
+    // Once a name is known to be absent, its header is appended, as reqwest's own builder does:
+    // the same map as inserting, and the same code the rest of the request's path runs.
+    let declared = !headers.is_empty();
     if let Some(auth) = auth {
-        if !headers.contains_key(AUTHORIZATION) {
+        if !(declared && headers.contains_key(AUTHORIZATION)) {
             headers.append(AUTHORIZATION, auth);
         }
     }
     match body {
         Some((content_type, empty)) => {
-            if let Some(content_type) = content_type.filter(|_| !headers.contains_key(CONTENT_TYPE)) {
+            if let Some(content_type) =
+                content_type.filter(|_| !(declared && headers.contains_key(CONTENT_TYPE)))
+            {
                 headers.append(CONTENT_TYPE, content_type);
             }
             // An empty body has no length of its own on the wire: say so, as for no body at all.
