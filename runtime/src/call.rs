@@ -15,7 +15,7 @@ use serde::Serialize;
 use url::Url;
 
 use crate::error::Error;
-use crate::exchange::{begin, BoxedResponse, Exchange, Plan, State};
+use crate::exchange::{begin, BoxedResponse, Exchange, Plan, State, Timed};
 use crate::header_value::{authorization_value, exact_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
@@ -188,8 +188,8 @@ impl<'c> Call<'c> {
     /// faster than a `map_err` over the awaited result.
     ///
     /// Nothing happens until the returned future is first polled: then the request is handed to
-    /// the transport (on a tokio runtime: reqwest arms its timer when it takes a request) and the
-    /// call's time starts. Generated methods return this future as theirs, with no `async` body:
+    /// the transport (on a tokio runtime: the call's timer is the runtime's) and the call's time
+    /// starts. Generated methods return this future as theirs, with no `async` body:
     /// an `async fn` per method costs the compiler far more than the rest of the method (about
     /// 13 M instructions per endpoint to check). Once sent, the future holds the exchange in the
     /// room the `Call` took: a single attempt on the reqwest transport needs no box (retries, a
@@ -225,7 +225,7 @@ impl<'c> Call<'c> {
         // no span: nothing was sent.
         let operation = self.operation;
         let failed = |error| Exchange {
-            state: State::Failed { error: Some(error) },
+            timed: Timed::untimed(State::Failed { error: Some(error) }),
             span: tracing::Span::none(),
             started: None,
             operation,
@@ -267,7 +267,7 @@ impl<'c> Call<'c> {
         let span = call_span(operation, &shared.base, &parts.target, shared.record_url);
         let policy = self.options.and_then(|options| options.retry.as_ref()).unwrap_or(&shared.retry);
         let plan = Plan { keyed: self.keyed, policy, stream_response };
-        let state = if shared.middleware.is_empty() {
+        let timed = if shared.middleware.is_empty() {
             // The request goes to the transport now: its events belong to the call's span.
             let _entered = (!span.is_none()).then(|| span.enter());
             begin(shared, operation, self.parts, plan)
@@ -278,9 +278,11 @@ impl<'c> Call<'c> {
                 Err(error) => return failed(error),
             };
             let request = middleware_request(operation, url, headers, auth, body);
-            State::Boxed { future: through_middleware(shared, operation, timeout, request, plan) }
+            Timed::untimed(State::Boxed {
+                future: through_middleware(shared, operation, timeout, request, plan),
+            })
         };
-        Exchange { state, span, started, operation }
+        Exchange { timed, span, started, operation }
     }
 }
 

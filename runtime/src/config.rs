@@ -389,7 +389,9 @@ impl ClientBuilder {
             // A redirect would re-send the body (an SMS) and could carry the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
+            // No client-wide timeout: the call's time is kept above the transport, by a timer in
+            // the call's own future (`transport::timed_above_transport`); reqwest's would be a
+            // boxed timer per request, polled again with every chunk of the body.
             .pool_idle_timeout(self.pool_idle_timeout)
             // What may be re-sent is decided above the transport (`transport.rs` re-sends a
             // request the server refused unprocessed, as for a failed connect). reqwest's own

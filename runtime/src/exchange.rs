@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use http::StatusCode;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use crate::error::Error;
 use crate::header_value::authorization_value;
@@ -21,7 +21,7 @@ use crate::retry_after::parse_retry_after;
 use crate::secret::Secret;
 use crate::shared::Shared;
 use crate::transport::{
-    send_with_connect_retries, start, what_may_follow, AfterAttempt, ConnectRetries, RequestParts, Started,
+    start, timed_above_transport, what_may_follow, AfterAttempt, ConnectRetries, RequestParts, Started,
     StartedProjection,
 };
 use crate::wire::Wire;
@@ -50,18 +50,77 @@ pub(crate) fn begin<'a>(
     operation: &'static Operation,
     parts: RequestParts,
     plan: Plan<'a>,
-) -> State<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
+) -> Timed<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let retryable = operation.idempotent || plan.keyed;
     if shared.token_provider.is_some() || (retryable && plan.policy.attempts > 1 && parts.replayable()) {
-        return State::Boxed { future: boxed_retries(shared, operation, parts, retryable, plan.policy) };
+        let future = boxed_retries(shared, operation, parts, retryable, plan.policy);
+        return Timed::untimed(State::Boxed { future });
     }
-    // One attempt and a fixed token: nothing to copy for a second one. This is `attempt`, written
-    // out as states. The attempt is built where the state keeps it: taken apart and put together
-    // again here, reqwest's request future would be copied field by field on every call.
+    one_attempt(shared, operation, parts)
+}
+
+/// One attempt and its answer read, with a fixed token: nothing to copy for a second one. The
+/// attempt is built where the state keeps it: taken apart and put together again, reqwest's
+/// request future would be copied field by field on every call.
+#[inline(always)]
+fn one_attempt<'a>(
+    shared: &'a Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+) -> Timed<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let reading = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
     let rest = what_may_follow(shared, operation, &parts);
-    let connect_by = rest.connect_by;
-    State::Sending { attempt: start(shared, parts, connect_by), rest: Some(rest), reading }
+    let timer = timed_above_transport(shared, &parts).then(|| tokio::time::sleep_until(rest.deadline));
+    let (timeout, connect_by) = (parts.timeout, rest.connect_by);
+    let state = State::Sending { attempt: start(shared, parts, connect_by), rest: Some(rest), reading };
+    Timed { state, timer, timeout }
+}
+
+pin_project_lite::pin_project! {
+    /// An exchange and the timer of the call's timeout, when it is kept here rather than by the
+    /// transport (see [`timed_above_transport`]). The timer is part of the exchange's own future,
+    /// so the common call arms no boxed timer, and the attempt and the reading of its answer
+    /// share one.
+    pub(crate) struct Timed<'a, P> {
+        #[pin]
+        state: State<'a, P>,
+        #[pin]
+        timer: Option<Sleep>,
+        timeout: Duration,
+    }
+}
+
+impl<'a, P> Timed<'a, P> {
+    /// A state whose time is kept by what it runs (the boxed exchanges), or that is done at once.
+    pub(crate) fn untimed(state: State<'a, P>) -> Self {
+        Timed { state, timer: None, timeout: Duration::ZERO }
+    }
+}
+
+impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Timed<'_, P> {
+    type Output = Result<Response, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut this = self.project();
+        if let Poll::Ready(outcome) = this.state.as_mut().poll_state(cx) {
+            return Poll::Ready(outcome);
+        }
+        // Polled after the exchange, as its timer is armed (registered) only by a first poll:
+        // an exchange done at once needs none.
+        match this.timer.as_pin_mut().map(|timer| timer.poll(cx)) {
+            Some(Poll::Ready(())) => {
+                // The request is out (a connect still open ends before this, at its own
+                // deadline): it may have been delivered, as reqwest's own timer reports it.
+                let mut error = Error::timeout(*this.timeout, true);
+                if let Some(status) = this.state.status() {
+                    error = error.at_status(status);
+                }
+                this.state.set(State::Done);
+                Poll::Ready(Err(error))
+            }
+            _ => Poll::Pending,
+        }
+    }
 }
 
 pin_project_lite::pin_project! {
@@ -71,7 +130,7 @@ pin_project_lite::pin_project! {
     #[project = ExchangeProjection]
     pub(crate) struct Exchange<'a, P> {
         #[pin]
-        pub(crate) state: State<'a, P>,
+        pub(crate) timed: Timed<'a, P>,
         pub(crate) span: tracing::Span,
         // When the call was sent, if its debug events were enabled then.
         pub(crate) started: Option<std::time::Instant>,
@@ -79,9 +138,9 @@ pin_project_lite::pin_project! {
     }
     impl<'a, P> PinnedDrop for Exchange<'a, P> {
         fn drop(this: Pin<&mut Self>) {
-            let ExchangeProjection { mut state, span, .. } = this.project();
+            let ExchangeProjection { timed, span, .. } = this.project();
             let _entered = (!span.is_none()).then(|| span.enter());
-            state.set(State::Done);
+            timed.project().state.set(State::Done);
         }
     }
 }
@@ -90,12 +149,12 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Exchange
     type Output = Result<Response, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let ExchangeProjection { state, span, started, operation } = self.project();
+        let ExchangeProjection { timed, span, started, operation } = self.project();
         // A span that entering does nothing for (no subscriber wants it, no `log` output) is
         // not entered.
         let entered = (!span.is_none()).then(|| span.enter());
         // Done (its state dropped) once the outcome is in, still within the span.
-        let outcome = std::task::ready!(state.poll_state(cx));
+        let outcome = std::task::ready!(timed.poll(cx));
         drop(entered);
         // Only an answer that is not 2xx becomes an error, out of line.
         let outcome = match outcome {
@@ -139,18 +198,18 @@ pin_project_lite::pin_project! {
     }
 }
 
-/// The exchange alone, as the innermost step of the middleware chain sees it: the answer,
-/// whatever its status, with no span of its own (the call's is outside the chain).
-impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for State<'_, P> {
-    type Output = Result<Response, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.poll_state(cx)
+impl<P> State<'_, P> {
+    /// The answer's status once it is in and its body is being read.
+    fn status(&self) -> Option<StatusCode> {
+        match self {
+            State::Reading { read } => read.status(),
+            _ => None,
+        }
     }
 }
 
 impl<P: Future<Output = reqwest::Result<reqwest::Response>>> State<'_, P> {
-    /// Moves the exchange on; `Done` once the outcome is in. Part of [`Exchange`]'s `poll`.
+    /// Moves the exchange on; `Done` once the outcome is in. Part of [`Timed`]'s `poll`.
     #[inline(always)]
     fn poll_state(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Response, Error>> {
         loop {
@@ -267,9 +326,9 @@ async fn with_retries(
             None => None,
         };
         let outcome = match parts.try_clone() {
-            Some(copy) => attempt(shared, operation, copy).await,
+            Some(copy) => one_attempt(shared, operation, copy).await,
             // A streamed body is sent once: no re-send, not even after a 401.
-            None => return attempt(shared, operation, parts).await,
+            None => return one_attempt(shared, operation, parts).await,
         };
 
         if let (Ok(response), Some(provider), Some(token)) = (&outcome, provider, &token) {
@@ -297,16 +356,6 @@ async fn with_retries(
         resends += 1;
         record_resends(resends);
     }
-}
-
-async fn attempt(
-    shared: &Shared,
-    operation: &'static Operation,
-    parts: RequestParts,
-) -> Result<Response, Error> {
-    let stream = parts.stream_response.then_some(shared.chunk_timeout);
-    let response = send_with_connect_retries(shared, operation, parts).await?;
-    read_response(response, shared.max_response_bytes, stream).await
 }
 
 /// `Some(wait)` when `outcome` may be re-sent: the server's `Retry-After`, or `None` for the

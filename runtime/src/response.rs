@@ -75,6 +75,13 @@ enum Reading {
     Prefix(BytesMut),
 }
 
+impl ReadResponse {
+    /// The answer's status, until the response is complete.
+    pub(crate) fn status(&self) -> Option<StatusCode> {
+        self.answer.as_ref().map(Wire::status)
+    }
+}
+
 impl Future for ReadResponse {
     type Output = Result<Response, Error>;
 

@@ -89,10 +89,13 @@ impl RequestParts {
     /// The request for the last attempt, using up the parts. An origin-form target (made only for
     /// the hyper transport) is completed with `base`.
     #[inline]
-    fn into_request(self, base: &Url, client_timeout: Duration) -> Result<reqwest::Request, Error> {
+    fn into_request(self, base: &Url) -> Result<reqwest::Request, Error> {
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         let url = self.target.into_url(base)?;
-        Ok(assemble(self.method, url, self.headers, self.auth, body, self.timeout, client_timeout))
+        // reqwest keeps the time only of a call whose answer's body is handed over unread: its
+        // timer then goes on with the body (see `timed_above_transport`).
+        let timeout = self.stream_response.then_some(self.timeout);
+        Ok(assemble(self.method, url, self.headers, self.auth, body, timeout))
     }
 }
 
@@ -124,8 +127,7 @@ fn assemble(
     mut headers: HeaderMap,
     auth: Option<HeaderValue>,
     body: Option<(Option<HeaderValue>, reqwest::Body)>,
-    timeout: Duration,
-    client_timeout: Duration,
+    timeout: Option<Duration>,
 ) -> reqwest::Request {
     let (shape, body) = match body {
         Some((content_type, body)) => {
@@ -142,10 +144,9 @@ fn assemble(
     if fresh.capacity() == 0 {
         std::mem::forget(fresh);
     }
-    // The reqwest client applies `client_timeout` to every request already; setting the same
-    // value on the request too would only cost an extensions map per call.
-    if timeout != client_timeout {
-        *request.timeout_mut() = Some(timeout);
+    // Set only when reqwest keeps the call's time: the value costs an extensions map.
+    if timeout.is_some() {
+        *request.timeout_mut() = timeout;
     }
     request
 }
@@ -224,21 +225,6 @@ fn log_request(operation: &Operation) {
     tracing::debug!(api = operation.api, method = operation.method, route = %operation, "request");
 }
 
-/// Every attempt of a call, as one future: the first and what follows it.
-pub(crate) async fn send_with_connect_retries(
-    shared: &Shared,
-    operation: &Operation,
-    parts: RequestParts,
-) -> Result<Wire, Error> {
-    let rest = what_may_follow(shared, operation, &parts);
-    let first = start(shared, parts, rest.connect_by);
-    match rest.after(first.into_future(shared.connect_timeout).await) {
-        AfterAttempt::Answer(answer) => Ok(answer),
-        AfterAttempt::Failed(error) => Err(error),
-        AfterAttempt::Retrying(retrying) => retrying.await,
-    }
-}
-
 /// What a call needs to try its connect again: a copy of the request but its URL (which the
 /// failed connect hands back) and its method (the operation's: neither the call nor middleware
 /// can change it), and the call's time.
@@ -247,7 +233,8 @@ pub(crate) struct ConnectRetries<'a> {
     operation: &'a Operation,
     /// `None` when no retry is allowed or the body is a stream.
     retry: Option<WithoutUrl>,
-    deadline: tokio::time::Instant,
+    /// When the call's time is up.
+    pub(crate) deadline: tokio::time::Instant,
     /// When a connect must have ended: the call's deadline, less a margin.
     pub(crate) connect_by: tokio::time::Instant,
 }
@@ -404,8 +391,9 @@ fn refused_unprocessed(error: &reqwest::Error) -> bool {
     })
 }
 
-/// One attempt through the client's transport, the request handed over now. Must be called from
-/// within the runtime (from a future being polled): reqwest arms its timer when it takes a request.
+/// One attempt through the client's transport, the request handed over now. Called from within
+/// the runtime (from a future being polled): reqwest arms its timer when it takes a request whose
+/// time it keeps, and the hyper transport its own.
 #[inline]
 pub(crate) fn start(
     shared: &Shared,
@@ -417,10 +405,25 @@ pub(crate) fn start(
         return Started::Boxed { attempt: hyper_attempt(hyper, parts, connect_by, shared.connect_timeout) };
     }
     let timeout = parts.timeout;
-    match parts.into_request(&shared.base, shared.timeout) {
+    match parts.into_request(&shared.base) {
         Ok(request) => Started::Reqwest { pending: execute(shared, request, timeout, connect_by), timeout },
         Err(error) => Started::Boxed { attempt: Box::pin(ready(Err(Failure { error, connect_url: None }))) },
     }
+}
+
+/// Whether the call's timeout is kept by a timer beside the exchange (`exchange::Timed`), which
+/// ends the attempt, its connect retries and the reading of the answer alike, rather than by the
+/// transport. So on reqwest, whose client has no timeout of its own: its per-request timer is a
+/// boxed `Sleep` that it polls again with every chunk of the body. Not so for an answer whose
+/// body is handed over unread (the exchange ends before the body is read: reqwest's timer goes
+/// on with it), nor on the hyper transport, which keeps the time itself.
+pub(crate) fn timed_above_transport(shared: &Shared, parts: &RequestParts) -> bool {
+    #[cfg(feature = "hyper-transport")]
+    if shared.hyper.is_some() {
+        return false;
+    }
+    let _ = shared;
+    !parts.stream_response
 }
 
 /// The hyper transport's attempt, boxed out of line: its future is built on the stack before it
@@ -520,12 +523,12 @@ mod tests {
 
     #[test]
     fn every_attempt_sends_the_same_request() {
-        let client_timeout = Duration::from_secs(30);
-        for timeout in [client_timeout, Duration::from_secs(5)] {
-            let parts = parts(timeout);
+        for stream_response in [false, true] {
+            let mut parts = parts(Duration::from_secs(5));
+            parts.stream_response = stream_response;
             let base = Url::parse("http://127.0.0.1:1").unwrap();
-            let retry = parts.try_clone().unwrap().into_request(&base, client_timeout).unwrap();
-            let last = parts.into_request(&base, client_timeout).unwrap();
+            let retry = parts.try_clone().unwrap().into_request(&base).unwrap();
+            let last = parts.into_request(&base).unwrap();
             for request in [&retry, &last] {
                 assert_eq!(request.method(), Method::POST);
                 assert_eq!(request.url().as_str(), "http://127.0.0.1:1/v1/a");
@@ -535,8 +538,8 @@ mod tests {
                 assert_eq!(headers[CONTENT_TYPE], "application/json");
                 assert_eq!(headers["x-extra"], "1");
                 assert_eq!(request.body().and_then(reqwest::Body::as_bytes), Some(&b"{}"[..]));
-                // The client-wide timeout is reqwest's own; only an override is set per request.
-                let expected = (timeout != client_timeout).then_some(timeout);
+                // reqwest times only a call whose answer's body is handed over unread.
+                let expected = stream_response.then_some(Duration::from_secs(5));
                 assert_eq!(request.timeout().copied(), expected);
             }
         }
