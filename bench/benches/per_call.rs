@@ -12,8 +12,9 @@
 //! per_call wall <rounds> <n> control   the same with careful hand-written reqwest in the
 //!                                 generated client's place too: the harness's own bias (A/A test)
 //! per_call wall <rounds> <n> control <pad>   the A/A test with known extra work per call for
-//!                                 the second careful client: `code-lines`, `scattered-data` or
-//!                                 `ordered-data` (what a line touched costs; `dintero_auth_bench::pad`)
+//!                                 the second careful client: `code-lines`, `scattered-data`,
+//!                                 `ordered-data` (what a line touched costs) or `fresh-copies` (what
+//!                                 copying state just written costs; `dintero_auth_bench::pad`)
 //! per_call concurrent <rounds> <n>   64 tasks of n calls each on a multi-thread runtime with 2
 //!                                 workers, generated and careful in alternating order (JSON out)
 //! per_call concurrent <rounds> <n> control   the same with a second careful client (A/A test)
@@ -114,7 +115,7 @@ fn main() -> ExitCode {
 \
              tracing-off tracing-on
 \
-             (tracing-on last); pads: code-lines scattered-data ordered-data"
+             (tracing-on last); pads: code-lines scattered-data ordered-data fresh-copies"
         );
         return ExitCode::from(2);
     };

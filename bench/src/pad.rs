@@ -1,7 +1,8 @@
 //! Known extra work per call, added to the A/A control's second careful client
 //! (`per_call wall <rounds> <n> control <pad>`), to measure what one more line of code or data
 //! that a call touches costs on this machine. BENCHMARKS.md (*Where the wall time goes*) uses it
-//! to weigh the lines of code the generated client runs beyond careful's.
+//! to weigh the lines of code the generated client runs beyond careful's, and the copies of
+//! freshly built state (a future moved right after it is built) that it makes beyond careful's.
 
 use std::hint::black_box;
 
@@ -21,6 +22,10 @@ pub enum Pad {
     /// The same number of lines in address order, which the prefetcher sees coming: the cost of
     /// the loop itself.
     OrderedData(Data),
+    /// 8 values of 512 bytes, each written word by word and at once copied whole (twice: into a
+    /// temporary and on), as a future's state is when it is built and then moved: what such
+    /// copies cost, since the copy's wide loads wait for the narrow stores just made.
+    FreshCopies(Box<[[u64; 64]; 2]>),
 }
 
 /// A buffer and the order its lines are touched in.
@@ -31,7 +36,7 @@ pub struct Data {
 
 impl Pad {
     /// The pads, by name.
-    pub const NAMES: [&'static str; 3] = ["code-lines", "scattered-data", "ordered-data"];
+    pub const NAMES: [&'static str; 4] = ["code-lines", "scattered-data", "ordered-data", "fresh-copies"];
 
     /// One of [`Pad::NAMES`]; `code-lines` on x86-64 only.
     pub fn parse(name: &str) -> Option<Pad> {
@@ -48,6 +53,7 @@ impl Pad {
                 Some(Pad::ScatteredData(Data { bytes, lines }))
             }
             "ordered-data" => Some(Pad::OrderedData(Data { bytes, lines: (0..DATA_LINES).collect() })),
+            "fresh-copies" => Some(Pad::FreshCopies(Box::new([[0; 64]; 2]))),
             _ => None,
         }
     }
@@ -63,8 +69,24 @@ impl Pad {
                 }
                 black_box(&mut data.bytes);
             }
+            Pad::FreshCopies(into) => copy_fresh_values(into),
         }
     }
+}
+
+/// How many fresh 512-byte values [`Pad::FreshCopies`] copies per call.
+const FRESH_COPIES: usize = 8;
+
+#[inline(never)]
+fn copy_fresh_values(into: &mut [[u64; 64]; 2]) {
+    for copy in 0..FRESH_COPIES {
+        let mut value = [0u64; 64];
+        for (i, word) in value.iter_mut().enumerate() {
+            *word = black_box(i + copy) as u64;
+        }
+        into[copy % 2] = black_box(value);
+    }
+    black_box(into);
 }
 
 #[cfg(target_arch = "x86_64")]
