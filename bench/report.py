@@ -950,10 +950,15 @@ def render():
       "the deadline the call computes anyway (no second clock read) and polled only when the exchange is "
       "pending. One timer ends the attempt, its connect retries and the reading of the answer alike, so a "
       "timeout reports what it did before: `Timeout`, may have been delivered, with the status when it came "
-      "while the body was read (a connect still open ends earlier, at the connect deadline, as before). "
+      "while the body was read (a connect still open ends earlier, at the connect deadline, as before), "
+      "and with an `io::Error` of kind `TimedOut` as its source. The connects after a failed one are "
+      "read in the exchange's own reading state (`State::Retrying`, which replaced a boxed read), so a "
+      "timeout there has the status too. "
       "reqwest still keeps the time of a call whose 2xx body is handed over unread (a per-request "
       "timeout, since its timer must go on with the body), and the hyper transport keeps its own. "
-      "`tests/tests/faults.rs` fails (hangs) with the timer left unarmed.")
+      "With the timer left unarmed, `tests/tests/faults.rs` and `tests/tests/call_timeout.rs` (the "
+      "middleware, token-provider and blocking paths) fail; `tests/tests/http2.rs` checks the status after "
+      "a refused stream is sent again.")
     w("- Per call: 465 fewer instructions (callgrind, server included: 90,498 → 90,034 one run each; the "
       "full measurement above gives 76,153 client-side against the previous report's 76,652), one "
       "allocation fewer (50), and the future 88 bytes larger (528, the `Sleep`). The single-task wall "

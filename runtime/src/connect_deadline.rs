@@ -1,8 +1,8 @@
 //! Ends a connect at the call's deadline, so a call that times out before its connection exists
 //! is reported as "nothing sent".
 //!
-//! The transport's whole-call timer cannot tell "still connecting" from "waiting for the
-//! answer". So the call's deadline travels to the connector, which the transport runs inside
+//! The call's timer (`exchange::Timed`, or reqwest's own for a call whose body is handed over
+//! unread) cannot tell "still connecting" from "waiting for the answer". So the call's deadline travels to the connector, which the transport runs inside
 //! the calling task: while that task polls an attempt, the deadline is in a thread-local (as a
 //! tokio task-local would put it, for less per poll). A connect still open just before the
 //! deadline fails as a connect timeout, which the transport reports as a connect error (nothing
@@ -25,7 +25,8 @@ thread_local! {
 }
 
 /// How much earlier than the call's own timer a connect is ended, so the two never fire in the
-/// same timer tick (where the whole-call timer would win and blur what was sent).
+/// same timer tick (where a timer polled first, as reqwest's is, would win and blur what was
+/// sent).
 const MARGIN: Duration = Duration::from_millis(5);
 
 /// Runs `attempt` with connects ending before `deadline`.

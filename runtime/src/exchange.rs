@@ -39,8 +39,8 @@ pub(crate) struct Plan<'a> {
 }
 
 /// Sends `parts` for `operation` and returns the exchange's first state: the request is handed
-/// to the transport now, so this is called from within a future being polled (reqwest arms its
-/// timer when it takes a request), inside the call's span.
+/// to the transport now, so this is called from within a future being polled (the call's timer
+/// is the runtime's), inside the call's span.
 ///
 /// Inlined into its callers: as a call of its own it copied the request's parts (352 bytes)
 /// into its frame twice on every call.
@@ -109,17 +109,26 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Timed<'_
         // an exchange done at once needs none.
         match this.timer.as_pin_mut().map(|timer| timer.poll(cx)) {
             Some(Poll::Ready(())) => {
-                // The request is out (a connect still open ends before this, at its own
-                // deadline): it may have been delivered, as reqwest's own timer reports it.
-                let mut error = Error::timeout(*this.timeout, true);
-                if let Some(status) = this.state.status() {
-                    error = error.at_status(status);
-                }
+                let error = timed_out(*this.timeout, this.state.status());
                 this.state.set(State::Done);
                 Poll::Ready(Err(error))
             }
             _ => Poll::Pending,
         }
+    }
+}
+
+/// The call's time ran out with the request out (a connect still open ends before this, at its
+/// own deadline): it may have been delivered. `status` is the answer's, when its body was being
+/// read.
+#[cold]
+#[inline(never)]
+fn timed_out(timeout: Duration, status: Option<StatusCode>) -> Error {
+    let cause = std::io::Error::new(std::io::ErrorKind::TimedOut, "the call's timeout elapsed");
+    let error = Error::timeout(timeout, true).with_source(Box::new(cause));
+    match status {
+        Some(status) => error.at_status(status),
+        None => error,
     }
 }
 
@@ -188,9 +197,14 @@ pin_project_lite::pin_project! {
             // How the answer will be read: the size cap and, for a streamed 2xx, the chunk timeout.
             reading: (usize, Option<Duration>),
         },
+        /// The connects after a failed one (or after a stream an HTTP/2 server refused), boxed.
+        Retrying {
+            retrying: BoxedAttempts<'a>,
+            reading: (usize, Option<Duration>),
+        },
         /// The answer's body is being read.
         Reading { read: ReadResponse },
-        /// Retries, a token provider, the middleware chain, or the connects after a failed one.
+        /// Retries, a token provider, or the middleware chain.
         Boxed { future: BoxedResponse<'a> },
         /// The call failed before anything was handed to the transport (an invalid argument).
         Failed { error: Option<Error> },
@@ -236,6 +250,19 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> State<'_, P> {
                     };
                     (next, (limit, stream))
                 }
+                Projected::Retrying { retrying, reading: (limit, stream) } => {
+                    let (limit, stream) = (*limit, *stream);
+                    match std::task::ready!(retrying.as_mut().poll(cx)) {
+                        Ok(answer) => {
+                            self.set(State::Reading { read: read_response(answer, limit, stream) });
+                            continue;
+                        }
+                        Err(error) => {
+                            self.set(State::Done);
+                            return Poll::Ready(Err(error));
+                        }
+                    }
+                }
                 Projected::Reading { read } => {
                     let response = std::task::ready!(Pin::new(read).poll(cx));
                     self.set(State::Done);
@@ -262,7 +289,8 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> State<'_, P> {
                     return Poll::Ready(Err(error));
                 }
                 AfterAttempt::Retrying(retrying) => {
-                    self.set(State::Boxed { future: read_after(retrying, limit, stream) })
+                    // Read here once it is in, so a timeout while reading it has its status.
+                    self.set(State::Retrying { retrying, reading: (limit, stream) })
                 }
             }
         }
@@ -275,6 +303,7 @@ fn taken<'a>(rest: &mut Option<ConnectRetries<'a>>) -> ConnectRetries<'a> {
 }
 
 pub(crate) type BoxedResponse<'a> = Pin<Box<dyn Future<Output = Result<Response, Error>> + Send + 'a>>;
+type BoxedAttempts<'a> = Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>>;
 
 // The boxed futures below are built out of line: a future is built on the stack before it is
 // boxed, and inlined it would take room in the caller's frame on every call, also on those that
@@ -291,16 +320,6 @@ fn boxed_retries<'a>(
     policy: &'a RetryPolicy,
 ) -> BoxedResponse<'a> {
     Box::pin(with_retries(shared, operation, parts, retryable, policy))
-}
-
-/// The connects after a failed one, then reading their answer.
-#[inline(never)]
-fn read_after<'a>(
-    retrying: Pin<Box<dyn Future<Output = Result<Wire, Error>> + Send + 'a>>,
-    limit: usize,
-    stream: Option<Duration>,
-) -> BoxedResponse<'a> {
-    Box::pin(async move { read_response(retrying.await?, limit, stream).await })
 }
 
 async fn with_retries(

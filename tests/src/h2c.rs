@@ -19,6 +19,16 @@ impl H2cServer {
     /// Resets the first `resets` streams with `reason`, then answers each with 200 and `answer`
     /// as JSON.
     pub async fn start(resets: usize, reason: h2::Reason, answer: &'static [u8]) -> Self {
+        Self::serve(resets, reason, Some(answer)).await
+    }
+
+    /// Resets the first `resets` streams with `reason`, then answers each with a 200 head and a
+    /// body that never comes (the stream is held open).
+    pub async fn start_stalling_body(resets: usize, reason: h2::Reason) -> Self {
+        Self::serve(resets, reason, None).await
+    }
+
+    async fn serve(resets: usize, reason: h2::Reason, answer: Option<&'static [u8]>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let streams = Arc::new(AtomicUsize::new(0));
@@ -49,8 +59,11 @@ impl H2cServer {
                                 .header("content-type", "application/json")
                                 .body(())
                                 .expect("a valid response head");
-                            if let Ok(mut send) = respond.send_response(head, false) {
-                                let _ = send.send_data(Bytes::from_static(answer), true);
+                            let Ok(mut send) = respond.send_response(head, false) else { return };
+                            match answer {
+                                Some(answer) => drop(send.send_data(Bytes::from_static(answer), true)),
+                                // Held until the client gives up: the body never ends.
+                                None => std::future::pending::<()>().await,
                             }
                         });
                     }

@@ -70,3 +70,26 @@ fn the_hyper_transport_refuses_http2_prior_knowledge() {
     assert_eq!(err.kind(), ErrorKind::Config, "{err}");
     assert!(err.to_string().contains("HTTP/1.1 only"), "{err}");
 }
+
+#[tokio::test]
+async fn a_timeout_while_reading_the_answer_to_a_resent_request_has_its_status() {
+    // The first stream is refused, so the request goes again through the connect retries; the
+    // answer to it stalls in its body until the call's time is up.
+    let server = H2cServer::start_stalling_body(1, Reason::REFUSED_STREAM).await;
+    let client = dintero_auth::Client::builder()
+        .transport(Transport::Reqwest)
+        .base_url(server.base_url())
+        .http2_prior_knowledge(true)
+        .timeout(Duration::from_millis(400))
+        .connect_retries(2, Duration::from_millis(10))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let api = client.challenge_api();
+    let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+    assert!(err.is_timeout() && err.may_have_been_delivered(), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200), "{err:?}");
+    assert!(std::error::Error::source(&err).is_some(), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(600), "{:?}", started.elapsed());
+    assert_eq!(server.streams(), 2);
+}
