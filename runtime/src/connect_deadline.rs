@@ -2,9 +2,10 @@
 //! is reported as "nothing sent".
 //!
 //! The call's timer (`exchange::Timed`, or reqwest's own for a call whose body is handed over
-//! unread) cannot tell "still connecting" from "waiting for the answer". So the call's deadline travels to the connector, which the transport runs inside
-//! the calling task: while that task polls an attempt, the deadline is in a thread-local (as a
-//! tokio task-local would put it, for less per poll). A connect still open just before the
+//! unread) cannot tell "still connecting" from "waiting for the answer". So the call's deadline
+//! travels to the connector, which the transport runs inside the calling task: while that task
+//! polls an attempt, the deadline is in a thread-local (as a tokio task-local would put it, for
+//! less per poll). A connect still open just before the
 //! deadline fails as a connect timeout, which the transport reports as a connect error (nothing
 //! written).
 

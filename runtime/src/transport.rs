@@ -86,15 +86,21 @@ impl RequestParts {
         Some(WithoutUrl { headers, auth: self.auth.clone(), body, stream_response: self.stream_response })
     }
 
+    /// Whether reqwest keeps the call's time (a per-request timeout) rather than the timer
+    /// beside the exchange (`timed_above_transport`): only for an answer whose body is handed
+    /// over unread, as the exchange ends before that body is read and reqwest's timer goes on
+    /// with it.
+    fn reqwest_keeps_time(&self) -> bool {
+        self.stream_response
+    }
+
     /// The request for the last attempt, using up the parts. An origin-form target (made only for
     /// the hyper transport) is completed with `base`.
     #[inline]
     fn into_request(self, base: &Url) -> Result<reqwest::Request, Error> {
+        let timeout = self.reqwest_keeps_time().then_some(self.timeout);
         let body = self.body.map(|(content_type, body)| (content_type, body.into_request_body()));
         let url = self.target.into_url(base)?;
-        // reqwest keeps the time only of a call whose answer's body is handed over unread: its
-        // timer then goes on with the body (see `timed_above_transport`).
-        let timeout = self.stream_response.then_some(self.timeout);
         Ok(assemble(self.method, url, self.headers, self.auth, body, timeout))
     }
 }
@@ -413,17 +419,17 @@ pub(crate) fn start(
 
 /// Whether the call's timeout is kept by a timer beside the exchange (`exchange::Timed`), which
 /// ends the attempt, its connect retries and the reading of the answer alike, rather than by the
-/// transport. So on reqwest, whose client has no timeout of its own: its per-request timer is a
-/// boxed `Sleep` that it polls again with every chunk of the body. Not so for an answer whose
-/// body is handed over unread (the exchange ends before the body is read: reqwest's timer goes
-/// on with it), nor on the hyper transport, which keeps the time itself.
+/// transport. So on reqwest, whose client has no timeout of its own (its per-request timer is a
+/// boxed `Sleep` that it polls again with every chunk of the body), unless reqwest keeps this
+/// call's time ([`RequestParts::reqwest_keeps_time`]); never on the hyper transport, which keeps
+/// the time itself.
 pub(crate) fn timed_above_transport(shared: &Shared, parts: &RequestParts) -> bool {
     #[cfg(feature = "hyper-transport")]
     if shared.hyper.is_some() {
         return false;
     }
     let _ = shared;
-    !parts.stream_response
+    !parts.reqwest_keeps_time()
 }
 
 /// The hyper transport's attempt, boxed out of line: its future is built on the stack before it
