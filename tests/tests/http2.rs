@@ -1,6 +1,7 @@
 //! HTTP/2 (h2c, prior knowledge) against a real HTTP/2 server on 127.0.0.1: a request the server
-//! refuses unprocessed (`REFUSED_STREAM`) is sent again, whatever the method, as after a failed
-//! connect, and never more often than `connect_retries` allows.
+//! refuses unprocessed (`REFUSED_STREAM`, or a `GOAWAY` with `NO_ERROR` naming an earlier stream
+//! as the last processed) is sent again, whatever the method, as after a failed connect, and never
+//! more often than `connect_retries` allows.
 
 use std::time::Duration;
 
@@ -51,6 +52,44 @@ async fn a_stream_reset_for_another_reason_is_not_sent_again() {
     // it did.
     for reason in [Reason::INTERNAL_ERROR, Reason::CANCEL] {
         let server = H2cServer::start(1, reason, OK).await;
+        let api = client(&server, 2).challenge_api();
+        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{reason:?}: {err}");
+        assert!(err.may_have_been_delivered(), "{reason:?}: {err}");
+        assert_eq!(server.streams(), 1, "{reason:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_post_above_the_last_stream_of_a_graceful_goaway_is_sent_again() {
+    let server = H2cServer::start_going_away(1, 0, Reason::NO_ERROR, OK).await;
+    let challenge = AuthChallenge::oob_sms("m");
+    let answer = client(&server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
+    answer.unwrap();
+    assert_eq!(server.streams(), 2);
+    assert_eq!(server.bodies(), [serde_json::to_vec(&challenge).unwrap()]);
+}
+
+#[tokio::test]
+async fn a_graceful_goaway_on_every_connection_fails_as_not_processed() {
+    for retries in [0, 1] {
+        let server = H2cServer::start_going_away(usize::MAX, 0, Reason::NO_ERROR, OK).await;
+        let api = client(&server, retries).challenge_api();
+        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+        assert!(!err.may_have_been_delivered(), "{err}");
+        assert_eq!(err.to_string(), "the server refused the request (HTTP/2); it was not processed");
+        assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+    }
+}
+
+#[tokio::test]
+async fn a_goaway_that_may_cover_the_request_is_not_sent_again() {
+    // The request's stream is named as processed, or the shutdown carries an error code, which h2
+    // reports alike for streams above and below the last one processed: the server may have
+    // acted on it.
+    for (last_stream_id, reason) in [(1, Reason::NO_ERROR), (0, Reason::INTERNAL_ERROR)] {
+        let server = H2cServer::start_going_away(1, last_stream_id, reason, OK).await;
         let api = client(&server, 2).challenge_api();
         let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Transport, "{reason:?}: {err}");
