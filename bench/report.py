@@ -400,10 +400,14 @@ def render_where_the_time_goes(w, wall):
       "(a1dda9d: nothing on the call's path changed since b45d862) measured 0.998 against the control's "
       "1.000 in the full run, and 0.999 against 0.999 in ten more paired runs. There the `fresh-copies` "
       "pad (below) cost 3.0 points (1.030–1.033 against the unpadded control's 1.000–1.001, four runs "
-      "each), no less than on AMD: so the generated client's extra copies (below) do not alone make the "
-      "AMD gap, or on Intel the instructions it saves (−0.6 %) pay for them. Which of the two holds, and "
-      "what else the AMD core spends the time on, would need that machine's hardware counters, which "
-      "neither virtual machine offers.")
+      "each), no less than on AMD. The `code-lines` pad (120 more lines of code per call, below) cost "
+      "0.7 points there (1.007–1.012 against 1.001–1.003, four runs each), about half of the 1.3 to 1.5 "
+      "it cost on AMD. The generated client runs about 120 lines of code per call more than careful "
+      "(3,101 against 2,978 at a1dda9d), so on AMD those lines alone come to about the gap measured "
+      "there, and on Intel to about 0.7 points. The pads are estimates, good to perhaps a factor of two, "
+      "and they do not add up to either machine's ratio exactly (the instructions the generated client "
+      "saves, −0.6 %, count too), but they say which cost differs between the two machines: lines of "
+      "code, not copies. Fewer lines of code on the call's path is the likelier lever on AMD.")
     w("")
     w("Simulated caches, measured at commit 98f345d with `bench/cache-sim.sh` (cachegrind on "
       "`per_call calls <client> 2000` and `4000`, the difference per call, server included; 32 KiB L1 "
