@@ -135,7 +135,7 @@ impl GoAway {
     /// Sends the server's (empty) `SETTINGS`, reads frames until a request's `HEADERS`, counts
     /// it in `streams`, and sends the `GOAWAY`. Any I/O error ends the connection.
     async fn send_after_a_request(self, mut socket: TcpStream, streams: &AtomicUsize) -> Option<()> {
-        socket.write_all(&frame_head(0, SETTINGS, 0)).await.ok()?;
+        socket.write_all(&frame_head(0, SETTINGS)).await.ok()?;
         socket.read_exact(&mut [0; CLIENT_PREFACE]).await.ok()?;
         loop {
             let mut head = [0; 9];
@@ -147,7 +147,7 @@ impl GoAway {
             }
         }
         streams.fetch_add(1, Ordering::SeqCst);
-        let mut go_away = frame_head(8, GOAWAY, 0).to_vec();
+        let mut go_away = frame_head(8, GOAWAY).to_vec();
         go_away.extend_from_slice(&self.last_stream_id.to_be_bytes());
         go_away.extend_from_slice(&u32::from(self.reason).to_be_bytes());
         socket.write_all(&go_away).await.ok()?;
@@ -161,8 +161,8 @@ impl GoAway {
     }
 }
 
-/// A frame's 9-byte head (RFC 9113 §4.1) on stream 0, the connection's own.
-fn frame_head(length: u32, kind: u8, flags: u8) -> [u8; 9] {
+/// The 9-byte head (RFC 9113 §4.1) of a frame without flags on stream 0, the connection's own.
+fn frame_head(length: u32, kind: u8) -> [u8; 9] {
     let [_, a, b, c] = length.to_be_bytes();
-    [a, b, c, kind, flags, 0, 0, 0, 0]
+    [a, b, c, kind, 0, 0, 0, 0, 0]
 }
