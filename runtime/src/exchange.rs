@@ -70,10 +70,14 @@ fn one_attempt<'a>(
 ) -> Timed<'a, impl Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a> {
     let reading = (shared.max_response_bytes, parts.stream_response.then_some(shared.chunk_timeout));
     let rest = what_may_follow(shared, operation, &parts);
-    let timer = timed_above_transport(shared, &parts).then(|| tokio::time::sleep_until(rest.deadline));
-    let (timeout, connect_by) = (parts.timeout, rest.connect_by);
+    let timer = if timed_above_transport(shared, &parts) {
+        Timer::Unarmed { deadline: rest.deadline, timeout: parts.timeout }
+    } else {
+        Timer::Off
+    };
+    let connect_by = rest.connect_by;
     let state = State::Sending { attempt: start(shared, parts, connect_by), rest: Some(rest), reading };
-    Timed { state, timer, timeout }
+    Timed { state, timer }
 }
 
 pin_project_lite::pin_project! {
@@ -85,15 +89,26 @@ pin_project_lite::pin_project! {
         #[pin]
         state: State<'a, P>,
         #[pin]
-        timer: Option<Sleep>,
-        timeout: Duration,
+        timer: Timer,
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The call's timer, armed when the exchange first waits: an exchange done at once needs
+    /// none, and its `Sleep` is built where it stays rather than moved along with the exchange.
+    #[project = TimerProjection]
+    enum Timer {
+        /// What the exchange runs keeps the call's time.
+        Off,
+        Unarmed { deadline: Instant, timeout: Duration },
+        Armed { #[pin] sleep: Sleep, timeout: Duration },
     }
 }
 
 impl<'a, P> Timed<'a, P> {
     /// A state whose time is kept by what it runs (the boxed exchanges), or that is done at once.
     pub(crate) fn untimed(state: State<'a, P>) -> Self {
-        Timed { state, timer: None, timeout: Duration::ZERO }
+        Timed { state, timer: Timer::Off }
     }
 }
 
@@ -105,16 +120,15 @@ impl<P: Future<Output = reqwest::Result<reqwest::Response>>> Future for Timed<'_
         if let Poll::Ready(outcome) = this.state.as_mut().poll_state(cx) {
             return Poll::Ready(outcome);
         }
-        // Polled after the exchange, as its timer is armed (registered) only by a first poll:
-        // an exchange done at once needs none.
-        match this.timer.as_pin_mut().map(|timer| timer.poll(cx)) {
-            Some(Poll::Ready(())) => {
-                let error = timed_out(*this.timeout, this.state.status());
-                this.state.set(State::Done);
-                Poll::Ready(Err(error))
-            }
-            _ => Poll::Pending,
+        if let TimerProjection::Unarmed { deadline, timeout } = this.timer.as_mut().project() {
+            let (sleep, timeout) = (tokio::time::sleep_until(*deadline), *timeout);
+            this.timer.set(Timer::Armed { sleep, timeout });
         }
+        let TimerProjection::Armed { sleep, timeout } = this.timer.project() else { return Poll::Pending };
+        std::task::ready!(sleep.poll(cx));
+        let error = timed_out(*timeout, this.state.status());
+        this.state.set(State::Done);
+        Poll::Ready(Err(error))
     }
 }
 
