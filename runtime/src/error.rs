@@ -80,6 +80,10 @@ struct Inner {
     kind: ErrorKind,
     message: Cow<'static, str>,
     may_have_been_delivered: bool,
+    /// What this error comes from sent nothing, but the call may still have been delivered: by
+    /// an earlier attempt (before a re-send), or as the request a middleware passed on before
+    /// it failed the call.
+    earlier_attempt_delivered: bool,
     status: Option<StatusCode>,
     headers: Option<HeaderMap>,
     /// The response body as read: bounded by `max_response_bytes`.
@@ -103,6 +107,7 @@ impl Error {
                 kind,
                 message: message.into(),
                 may_have_been_delivered: delivered,
+                earlier_attempt_delivered: false,
                 status: None,
                 headers: None,
                 body: None,
@@ -181,10 +186,24 @@ impl Error {
         self
     }
 
-    /// Sets whether the request may have been delivered: the transport's verdict, applied to
-    /// errors that passed through middleware.
-    pub(crate) fn delivered(mut self, may_have_been_delivered: bool) -> Self {
-        self.inner.may_have_been_delivered = may_have_been_delivered;
+    /// Applies the transport's verdict to an error that passed through middleware: `sent` says
+    /// whether any request the chain handed to the transport may have been delivered.
+    pub(crate) fn delivered(mut self, sent: bool) -> Self {
+        if sent {
+            self.after_attempts_that_may_have_been_delivered(true)
+        } else {
+            self.inner.may_have_been_delivered = false;
+            self.inner.earlier_attempt_delivered = false;
+            self
+        }
+    }
+
+    /// This error ends a call whose earlier attempts may have been delivered (`earlier`): then
+    /// so may the call, whatever this last attempt did.
+    pub(crate) fn after_attempts_that_may_have_been_delivered(mut self, earlier: bool) -> Self {
+        if earlier && !self.inner.may_have_been_delivered {
+            self.inner.earlier_attempt_delivered = true;
+        }
         self
     }
 
@@ -280,10 +299,11 @@ impl<B> Error<B> {
     }
 
     /// True when the request might have reached the server, so re-sending it might repeat its
-    /// effect (an SMS, an e-mail). False only when nothing was sent: invalid input, invalid
-    /// configuration, a failed connect, a timeout while still connecting.
+    /// effect (an SMS, an e-mail). False only when no attempt of the call sent anything: invalid
+    /// input, invalid configuration, a failed connect, a timeout while still connecting. A call
+    /// re-sent after an attempt that may have been delivered stays true, whatever ends it.
     pub fn may_have_been_delivered(&self) -> bool {
-        self.inner.may_have_been_delivered
+        self.inner.may_have_been_delivered || self.inner.earlier_attempt_delivered
     }
 
     /// True for the connect timeout and the overall request timeout.
@@ -326,22 +346,29 @@ impl<B: DeserializeOwned + Send + Sync + 'static> Error<B> {
 impl<B> fmt::Display for Error<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
+        let (nothing_sent, not_processed) = match inner.earlier_attempt_delivered {
+            false => ("nothing was sent", "it was not processed"),
+            true => (
+                "nothing was sent this time, but an earlier attempt may have been delivered",
+                "it was not processed this time, but an earlier attempt may have been delivered",
+            ),
+        };
         match inner.kind {
             ErrorKind::Config => write!(f, "invalid client configuration: {}", inner.message),
-            ErrorKind::InvalidInput => write!(f, "invalid request: {}; nothing was sent", inner.message),
-            ErrorKind::Connect => f.write_str("could not connect to the server; nothing was sent"),
+            ErrorKind::InvalidInput => write!(f, "invalid request: {}; {nothing_sent}", inner.message),
+            ErrorKind::Connect => write!(f, "could not connect to the server; {nothing_sent}"),
             ErrorKind::Credentials => match inner.status {
-                Some(status) => write!(f, "no token: {} (HTTP {status}); nothing was sent", inner.message),
-                None => write!(f, "no token: {}; nothing was sent", inner.message),
+                Some(status) => write!(f, "no token: {} (HTTP {status}); {nothing_sent}", inner.message),
+                None => write!(f, "no token: {}; {nothing_sent}", inner.message),
             },
             ErrorKind::Timeout if inner.may_have_been_delivered => {
                 write!(f, "request {}; it may have been delivered", inner.message)
             }
-            ErrorKind::Timeout => write!(f, "connect {}; nothing was sent", inner.message),
+            ErrorKind::Timeout => write!(f, "connect {}; {nothing_sent}", inner.message),
             ErrorKind::Transport if inner.may_have_been_delivered => {
                 write!(f, "{}; the request may have been delivered", inner.message)
             }
-            ErrorKind::Transport => write!(f, "{}; it was not processed", inner.message),
+            ErrorKind::Transport => write!(f, "{}; {not_processed}", inner.message),
             ErrorKind::Api => match inner.status {
                 Some(status) => write!(f, "HTTP {status} ({})", inner.message),
                 None => f.write_str(&inner.message),
@@ -359,7 +386,10 @@ impl<B> fmt::Debug for Error<B> {
         let inner = &self.inner;
         let mut d = f.debug_struct("Error");
         d.field("kind", &inner.kind).field("message", &inner.message);
-        d.field("may_have_been_delivered", &inner.may_have_been_delivered);
+        d.field("may_have_been_delivered", &self.may_have_been_delivered());
+        if inner.earlier_attempt_delivered {
+            d.field("earlier_attempt_delivered", &true);
+        }
         if let Some(status) = inner.status {
             d.field("status", &status.as_u16());
         }

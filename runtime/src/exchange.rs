@@ -343,6 +343,21 @@ async fn with_retries(
     retryable: bool,
     policy: &RetryPolicy,
 ) -> Result<Response, Error> {
+    // Whether an attempt so far may have been delivered: a later one that sends nothing (its
+    // connect failed, the provider had no token) does not make the call's error say nothing was.
+    let mut delivered = false;
+    let outcome = attempts(shared, operation, parts, retryable, policy, &mut delivered).await;
+    outcome.map_err(|error| error.after_attempts_that_may_have_been_delivered(delivered))
+}
+
+async fn attempts(
+    shared: &Shared,
+    operation: &'static Operation,
+    parts: RequestParts,
+    retryable: bool,
+    policy: &RetryPolicy,
+    delivered: &mut bool,
+) -> Result<Response, Error> {
     let provider = shared.token_provider.as_deref();
     let deadline = Instant::now() + policy.budget;
     let mut pauses = policy.pauses();
@@ -363,6 +378,7 @@ async fn with_retries(
             // A streamed body is sent once: no re-send, not even after a 401.
             None => return one_attempt(shared, operation, parts).await,
         };
+        *delivered |= outcome.as_ref().map_or_else(Error::may_have_been_delivered, |_| true);
 
         if let (Ok(response), Some(provider), Some(token)) = (&outcome, provider, &token) {
             if response.status == StatusCode::UNAUTHORIZED && !refreshed {

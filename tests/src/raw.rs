@@ -62,6 +62,23 @@ impl RawServer {
         keep_alive: Option<Duration>,
         script: impl Fn(usize, &[u8]) -> Action + Send + Sync + 'static,
     ) -> Self {
+        Self::serve(keep_alive, usize::MAX, script).await
+    }
+
+    /// Like [`RawServer::start`], but closes its port once it has accepted `connections`
+    /// connections: every later connect is refused.
+    pub async fn start_closing_after(
+        connections: usize,
+        script: impl Fn(usize, &[u8]) -> Action + Send + Sync + 'static,
+    ) -> Self {
+        Self::serve(None, connections, script).await
+    }
+
+    async fn serve(
+        keep_alive: Option<Duration>,
+        accepts: usize,
+        script: impl Fn(usize, &[u8]) -> Action + Send + Sync + 'static,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let server = Self {
@@ -76,7 +93,8 @@ impl RawServer {
         let (requests, heads, streamed) =
             (Arc::clone(&server.requests), Arc::clone(&server.heads), Arc::clone(&server.streamed));
         tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            for _ in 0..accepts {
+                let Ok((stream, _)) = listener.accept().await else { break };
                 connections.fetch_add(1, Ordering::SeqCst);
                 let connection = Connection {
                     script: Arc::clone(&script),

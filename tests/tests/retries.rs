@@ -161,3 +161,61 @@ async fn a_401_refreshes_once_and_re_sends_once() {
     assert_eq!(err.unwrap_err().status().map(|s| s.as_u16()), Some(401));
     assert_eq!(always.count(), 2, "one refresh, one re-send, never more");
 }
+
+#[tokio::test]
+async fn an_error_after_an_attempt_that_may_have_been_delivered_says_so() {
+    // The first attempt is written and then reset; the port is closed by then, so the re-sent
+    // request's connect fails. The call may still have had its effect.
+    let server = RawServer::start_closing_after(1, |_, _| Action::Reset).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .retry(fast_retries())
+        .connect_retries(0, Duration::ZERO)
+        .build()
+        .unwrap();
+    let err = OrdersClient::new(client).pay(7, "key-1").await.unwrap_err();
+    assert_eq!(server.count(), 1);
+    assert_eq!(err.kind(), ErrorKind::Connect, "{err}");
+    assert!(err.may_have_been_delivered(), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "could not connect to the server; nothing was sent this time, but an earlier attempt may have \
+         been delivered"
+    );
+}
+
+/// Hands out one token, then fails.
+#[derive(Default)]
+struct OneToken(AtomicUsize);
+
+impl TokenProvider for OneToken {
+    fn token(&self) -> BoxFuture<'_, Result<Secret, RuntimeError>> {
+        let first = self.0.fetch_add(1, Ordering::SeqCst) == 0;
+        Box::pin(async move {
+            match first {
+                true => Ok(Secret::new("t1")),
+                false => Err(RuntimeError::credentials_failed("the token service is down", None)),
+            }
+        })
+    }
+
+    fn refresh<'a>(&'a self, _: &'a Secret) -> BoxFuture<'a, Result<Secret, RuntimeError>> {
+        self.token()
+    }
+}
+
+#[tokio::test]
+async fn no_token_for_a_re_send_keeps_the_first_attempts_verdict() {
+    let server = flaky(1).await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .retry(fast_retries())
+        .token_provider(OneToken::default())
+        .build()
+        .unwrap();
+    let err = OrdersClient::new(client).get(7).await.unwrap_err();
+    assert_eq!(server.count(), 1, "the 503 was answered: the request reached the server");
+    assert_eq!(err.kind(), ErrorKind::Credentials, "{err}");
+    assert!(err.may_have_been_delivered(), "{err:?}");
+    assert!(err.to_string().ends_with("but an earlier attempt may have been delivered"), "{err}");
+}
