@@ -169,5 +169,11 @@ async fn only_the_transport_says_what_may_have_been_delivered() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connect);
     assert!(err.may_have_been_delivered());
+    // And its text does not say "nothing was sent" beside that verdict.
+    assert_eq!(
+        err.to_string(),
+        "could not connect to the server; nothing was sent this time, but an earlier attempt may have \
+         been delivered"
+    );
     assert_eq!(reset.count(), 1);
 }
