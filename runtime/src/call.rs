@@ -8,15 +8,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use http::header::{
-    HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION,
-};
+use http::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use serde::Serialize;
 use url::Url;
 
 use crate::error::Error;
 use crate::exchange::{begin, BoxedResponse, Exchange, Plan, State, Timed};
-use crate::header_value::{authorization_value, exact_header_value};
+use crate::header_value::{authorization_value, named_header_value};
 use crate::middleware::{run_chain, Request, Response};
 use crate::operation::Operation;
 use crate::options::CallOptions;
@@ -99,12 +97,8 @@ impl<'c> Call<'c> {
         let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
             return self.fail(Error::invalid_input(format!("`{name}` is not a valid header name")));
         };
-        match exact_header_value(text) {
-            Ok(mut value) => {
-                // Credentials stay out of HTTP/2 header compression tables and `Debug`.
-                if matches!(header, AUTHORIZATION | PROXY_AUTHORIZATION | COOKIE) {
-                    value.set_sensitive(true);
-                }
+        match named_header_value(&header, text) {
+            Ok(value) => {
                 self.parts.headers.append(header, value);
             }
             Err(reason) => self.fail(Error::invalid_input(format!("header `{name}` {reason}"))),

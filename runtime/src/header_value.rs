@@ -1,6 +1,6 @@
 //! Header values that reach the server exactly as given.
 
-use http::header::HeaderValue;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
 
 use crate::secret::Secret;
 
@@ -15,6 +15,17 @@ pub(crate) fn exact_header_value(text: &str) -> Result<HeaderValue, &'static str
         return Err("starts or ends with a space, which servers strip");
     }
     HeaderValue::from_str(text).map_err(|_| "contains characters not allowed in a header")
+}
+
+/// `text` as the value of header `name` ([`exact_header_value`]), marked sensitive when the
+/// header carries credentials (`Authorization`, `Proxy-Authorization`, `Cookie`): kept out of
+/// HTTP/2 header compression tables and `Debug`, wherever the value came from.
+pub(crate) fn named_header_value(name: &HeaderName, text: &str) -> Result<HeaderValue, &'static str> {
+    let mut value = exact_header_value(text)?;
+    if matches!(*name, AUTHORIZATION | PROXY_AUTHORIZATION | COOKIE) {
+        value.set_sensitive(true);
+    }
+    Ok(value)
 }
 
 /// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
@@ -50,5 +61,16 @@ mod tests {
         for bad in ["a\tb", "\tv", "v\r\n", "nul\0", "esc\u{1b}", "del\u{7f}", " v", "v ", "c1\u{85}"] {
             assert!(exact_header_value(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn credential_headers_are_sensitive_whoever_sets_them() {
+        for name in [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE] {
+            let value = named_header_value(&name, "Bearer secret").unwrap();
+            assert!(value.is_sensitive(), "{name}");
+            assert_eq!(format!("{value:?}"), "Sensitive", "{name}");
+        }
+        assert!(!named_header_value(&HeaderName::from_static("x-request-id"), "r1").unwrap().is_sensitive());
+        assert!(named_header_value(&AUTHORIZATION, "Bearer x\r\n").is_err());
     }
 }

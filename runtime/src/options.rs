@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::{HeaderName, HeaderValue};
 
 use crate::config::MAX_TIMEOUT;
-use crate::header_value::{authorization_value, exact_header_value};
+use crate::header_value::{authorization_value, named_header_value};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
@@ -68,7 +68,7 @@ impl CallOptions {
             self.invalid = Some("an extra header name is not a valid HTTP header name");
             return self;
         };
-        match exact_header_value(value) {
+        match named_header_value(&name, value) {
             Ok(value) => {
                 self.headers.retain(|(existing, _)| *existing != name);
                 self.headers.push((name, value));

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 use dintero_auth::http::{HeaderValue, StatusCode};
 use dintero_auth::middleware::{BoxFuture, Error, Middleware, Next, Request, Response};
 use dintero_auth::models::AuthChallenge;
-use dintero_auth::{ChallengeApi, ChallengeApiClient, Client, DinteroApis, ErrorKind, Operation};
+use dintero_auth::{
+    CallOptions, ChallengeApi, ChallengeApiClient, Client, DinteroApis, ErrorKind, Operation,
+};
 use dintero_auth_tests::raw::{Action, RawServer};
 use dintero_auth_tests::{Reply, TestServer};
 use serde_json::json;
@@ -95,6 +97,21 @@ impl Middleware for Liar {
     }
 }
 
+/// Keeps each request's `Debug` text, as a logging middleware prints it.
+struct DebugLog(Log);
+
+impl Middleware for DebugLog {
+    fn handle<'a>(
+        &'a self,
+        _: &'static Operation,
+        request: Request,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Response, Error>> {
+        self.0.lock().unwrap().push(format!("{request:?}"));
+        Box::pin(next.run(request))
+    }
+}
+
 fn api(
     base: String,
     build: impl FnOnce(dintero_auth::ClientBuilder) -> dintero_auth::ClientBuilder,
@@ -176,4 +193,22 @@ async fn only_the_transport_says_what_may_have_been_delivered() {
          been delivered"
     );
     assert_eq!(reset.count(), 1);
+}
+
+#[tokio::test]
+async fn credential_headers_from_call_options_stay_out_of_a_logged_request() {
+    let server = TestServer::always(Reply::json(200, json!({"challenge_type": "oob"}))).await;
+    let log = Log::default();
+    let options = CallOptions::new()
+        .header("Authorization", "Bearer options-secret")
+        .header("Cookie", "session=cookie-secret");
+    let api = api(server.base_url(), |b| b.middleware(DebugLog(log.clone()))).with_options(options);
+    challenge(&api).await.unwrap();
+    let logged = log.lock().unwrap().join("\n");
+    assert!(logged.contains("\"authorization\": Sensitive"), "{logged}");
+    assert!(!logged.contains("options-secret") && !logged.contains("cookie-secret"), "{logged}");
+    // Sent as given all the same.
+    let sent = server.single();
+    assert_eq!(sent.header("authorization"), Some("Bearer options-secret"));
+    assert_eq!(sent.header("cookie"), Some("session=cookie-secret"));
 }
