@@ -270,13 +270,15 @@ impl ClientCredentials {
         }
     }
 
-    /// Whether a server's error code may be shown: a short identifier that is not the secret
-    /// echoed back.
+    /// Whether a server's error code may be shown: a short identifier of lowercase words
+    /// (`invalid_client`, `mfa_required`), as error codes are, and not the secret echoed back.
+    /// Capitals and digits are refused, as an encoded echo of the credentials (the `Basic`
+    /// value's base64, say) is made of them; the secret is looked for whatever its case.
     fn printable_code(&self, code: &str) -> bool {
         !code.is_empty()
             && code.len() <= 64
-            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
-            && !code.contains(self.client_secret.expose())
+            && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_' || b == b'.' || b == b'-')
+            && !code.contains(&self.client_secret.expose().to_ascii_lowercase())
     }
 }
 
@@ -447,8 +449,12 @@ mod tests {
     fn error_codes_are_shown_only_when_harmless() {
         let credentials = provider().build().unwrap();
         assert!(credentials.printable_code("invalid_client"));
+        assert!(credentials.printable_code("mfa_required"));
         assert!(!credentials.printable_code("bad\u{1b}[2J"));
         assert!(!credentials.printable_code("echo-SENTINEL-SECRET"));
+        assert!(!credentials.printable_code("echo-sentinel-secret"));
         assert!(!credentials.printable_code(&"x".repeat(65)));
+        // The `Basic` value's base64 (of `client:SENTINEL-SECRET`) echoed back, unpadded.
+        assert!(!credentials.printable_code("Y2xpZW50OlNFTlRJTkVMLVNFQ1JFVA"));
     }
 }
