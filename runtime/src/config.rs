@@ -1,5 +1,6 @@
 //! [`ClientBuilder`]: every setting, its default, and the checks `build()` makes.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -436,7 +437,7 @@ impl ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(base_url_for_debug))
             .field("bearer_token", &self.bearer_token)
             .field("auth_prefix", &self.auth_prefix)
             .field("user_agent", &self.user_agent)
@@ -455,6 +456,21 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("token_provider", &self.token_provider.is_some())
             .finish()
+    }
+}
+
+/// The base URL as `Debug` shows it: without a user name or password, which `build` refuses but
+/// the builder holds until then, and not at all when it is not a URL (it could be anything).
+fn base_url_for_debug(text: &str) -> Cow<'_, str> {
+    match Url::parse(text) {
+        Ok(mut url) if !url.username().is_empty() || url.password().is_some() => {
+            // Both succeed on a URL that has them.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            Cow::Owned(format!("{url} (credentials removed)"))
+        }
+        Ok(_) => Cow::Borrowed(text),
+        Err(_) => Cow::Borrowed("(not a URL)"),
     }
 }
 
@@ -516,6 +532,17 @@ mod tests {
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("loopback"), "{err}");
         Client::builder().base_url("http://example.com").allow_insecure_http(true).build().unwrap();
+    }
+
+    #[test]
+    fn a_builder_shows_no_credentials_of_its_base_url() {
+        let shown = format!("{:?}", Client::builder().base_url("https://app:hunter2@example.com/v1"));
+        assert!(shown.contains("\"https://example.com/v1 (credentials removed)\""), "{shown}");
+        assert!(!shown.contains("hunter2") && !shown.contains("app:"), "{shown}");
+        let shown = format!("{:?}", Client::builder().base_url("//app:hunter2@example.com"));
+        assert!(shown.contains("(not a URL)") && !shown.contains("hunter2"), "{shown}");
+        let shown = format!("{:?}", Client::builder().base_url("https://example.com/v1"));
+        assert!(shown.contains("\"https://example.com/v1\""), "{shown}");
     }
 
     #[test]
