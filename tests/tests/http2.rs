@@ -22,27 +22,46 @@ fn client(server: &H2cServer, retries: u32) -> dintero_auth::Client {
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_post_the_server_refused_unprocessed_is_sent_again() {
-    let server = H2cServer::start(1, Reason::REFUSED_STREAM, OK).await;
+/// The first request was turned away unprocessed: it is sent again, and the server reads its
+/// body once, from the second stream.
+async fn assert_sent_again(server: &H2cServer) {
     let challenge = AuthChallenge::oob_sms("m");
-    let answer = client(&server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
+    let answer = client(server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
     answer.unwrap();
     assert_eq!(server.streams(), 2);
     assert_eq!(server.bodies(), [serde_json::to_vec(&challenge).unwrap()]);
+}
+
+/// Every request is turned away unprocessed: the call fails as not processed after exactly the
+/// attempts allowed (no layer below re-sends on its own).
+async fn assert_fails_as_not_processed(server: &H2cServer, retries: u32) {
+    let api = client(server, retries).challenge_api();
+    let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert!(!err.may_have_been_delivered(), "{err}");
+    assert_eq!(err.to_string(), "the server refused the request (HTTP/2); it was not processed");
+    assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+}
+
+/// The server may have acted on the request: one stream, and an error that says so.
+async fn assert_not_sent_again(server: &H2cServer, case: &str) {
+    let api = client(server, 2).challenge_api();
+    let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{case}: {err}");
+    assert!(err.may_have_been_delivered(), "{case}: {err}");
+    assert_eq!(server.streams(), 1, "{case}");
+}
+
+#[tokio::test]
+async fn a_post_the_server_refused_unprocessed_is_sent_again() {
+    assert_sent_again(&H2cServer::start(1, Reason::REFUSED_STREAM, OK).await).await;
 }
 
 #[tokio::test]
 async fn a_request_refused_on_every_attempt_fails_as_not_processed() {
     for retries in [0, 1, 2] {
         let server = H2cServer::start(usize::MAX, Reason::REFUSED_STREAM, OK).await;
-        let api = client(&server, retries).challenge_api();
-        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
-        assert!(!err.may_have_been_delivered(), "{err}");
-        assert_eq!(err.to_string(), "the server refused the request (HTTP/2); it was not processed");
-        // Exactly the attempts allowed: no layer below re-sends on its own.
-        assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+        assert_fails_as_not_processed(&server, retries).await;
     }
 }
 
@@ -51,35 +70,20 @@ async fn a_stream_reset_for_another_reason_is_not_sent_again() {
     // Only a refusal says the server did not process the request: any other reset may come after
     // it did.
     for reason in [Reason::INTERNAL_ERROR, Reason::CANCEL] {
-        let server = H2cServer::start(1, reason, OK).await;
-        let api = client(&server, 2).challenge_api();
-        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport, "{reason:?}: {err}");
-        assert!(err.may_have_been_delivered(), "{reason:?}: {err}");
-        assert_eq!(server.streams(), 1, "{reason:?}");
+        assert_not_sent_again(&H2cServer::start(1, reason, OK).await, &format!("{reason:?}")).await;
     }
 }
 
 #[tokio::test]
 async fn a_post_above_the_last_stream_of_a_graceful_goaway_is_sent_again() {
-    let server = H2cServer::start_going_away(1, 0, Reason::NO_ERROR, OK).await;
-    let challenge = AuthChallenge::oob_sms("m");
-    let answer = client(&server, 2).challenge_api().aid_auth_mfa_challenge_post("P1", &challenge).await;
-    answer.unwrap();
-    assert_eq!(server.streams(), 2);
-    assert_eq!(server.bodies(), [serde_json::to_vec(&challenge).unwrap()]);
+    assert_sent_again(&H2cServer::start_going_away(1, 0, Reason::NO_ERROR, OK).await).await;
 }
 
 #[tokio::test]
 async fn a_graceful_goaway_on_every_connection_fails_as_not_processed() {
     for retries in [0, 1] {
         let server = H2cServer::start_going_away(usize::MAX, 0, Reason::NO_ERROR, OK).await;
-        let api = client(&server, retries).challenge_api();
-        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
-        assert!(!err.may_have_been_delivered(), "{err}");
-        assert_eq!(err.to_string(), "the server refused the request (HTTP/2); it was not processed");
-        assert_eq!(server.streams(), 1 + retries as usize, "with {retries} retries");
+        assert_fails_as_not_processed(&server, retries).await;
     }
 }
 
@@ -90,11 +94,7 @@ async fn a_goaway_that_may_cover_the_request_is_not_sent_again() {
     // acted on it.
     for (last_stream_id, reason) in [(1, Reason::NO_ERROR), (0, Reason::INTERNAL_ERROR)] {
         let server = H2cServer::start_going_away(1, last_stream_id, reason, OK).await;
-        let api = client(&server, 2).challenge_api();
-        let err = api.aid_auth_mfa_challenge_post("P1", &AuthChallenge::oob_sms("m")).await.unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Transport, "{reason:?}: {err}");
-        assert!(err.may_have_been_delivered(), "{reason:?}: {err}");
-        assert_eq!(server.streams(), 1, "{reason:?}");
+        assert_not_sent_again(&server, &format!("{last_stream_id} {reason:?}")).await;
     }
 }
 
