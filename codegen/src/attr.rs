@@ -373,16 +373,42 @@ fn header_name(attr: &Attribute, errors: &mut Errors) -> Option<String> {
         return None;
     };
     let name = lit.value();
-    // RFC 9110 `token`: the runtime can then build the header name without failing.
-    let bad = name.chars().find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
-    let problem = match bad {
-        _ if name.is_empty() => "must not be empty".to_owned(),
-        Some(c) => format!("character `{}` is not allowed", c.escape_debug()),
-        None => return Some(name),
-    };
+    let Some(problem) = header_name_problem(&name) else { return Some(name) };
     errors.spanned(&lit, format_args!("invalid header name `{}`: {problem}", name.escape_debug()));
     None
 }
+
+/// Why `name` cannot be a declared header (`#[header]`, `#[headers]`), if it cannot.
+pub(crate) fn header_name_problem(name: &str) -> Option<String> {
+    // RFC 9110 `token`: the runtime can then build the header name without failing.
+    let bad = name.chars().find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
+    let lower = name.to_ascii_lowercase();
+    Some(match bad {
+        _ if name.is_empty() => "must not be empty".to_owned(),
+        Some(c) => format!("character `{}` is not allowed", c.escape_debug()),
+        // A declared value would contradict the message's own framing or connection (a
+        // `Content-Length` that cuts the body short, another `Host`): the transport sets them.
+        None if FRAMING_HEADERS.contains(&lower.as_str()) => {
+            "the transport sets it from the request itself".to_owned()
+        }
+        // One fixed or second key would make re-sends unsafe: it has a parameter role of its own.
+        None if lower == "idempotency-key" => "declare it with `#[idempotency_key]`".to_owned(),
+        None => return None,
+    })
+}
+
+/// Headers that frame the message or manage the connection (RFC 9110 §7.6.1, RFC 9112).
+const FRAMING_HEADERS: &[&str] = &[
+    "content-length",
+    "transfer-encoding",
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
 
 /// How a `#[body]` parameter is encoded, as declared.
 #[derive(Clone, Debug, PartialEq)]

@@ -6,6 +6,7 @@ use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, ExprLit, Lit, LitStr, Meta, Token};
 
+use crate::attr::header_name_problem;
 use crate::errors::Errors;
 
 /// The longest timeout accepted, as the runtime's `MAX_TIMEOUT`: 24 h.
@@ -121,12 +122,9 @@ fn header_line(lit: &LitStr, errors: &mut Errors) -> Option<(String, String)> {
         None => "expected `Name: value`".to_owned(),
         Some((name, value)) => {
             let value = value.trim_matches(' ');
-            let bad_name =
-                name.chars().find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
             let bad_value = value.chars().find(|&c| c.is_control() || !c.is_ascii());
-            match (bad_name, bad_value) {
-                _ if name.is_empty() => "the header name is empty".to_owned(),
-                (Some(c), _) => format!("character `{}` is not allowed in a header name", c.escape_debug()),
+            match (header_name_problem(name), bad_value) {
+                (Some(problem), _) => format!("header name `{name}`: {problem}"),
                 (None, Some(c)) => {
                     format!("character `{}` is not allowed in a header value", c.escape_debug())
                 }

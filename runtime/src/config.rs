@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::connect_deadline::ConnectDeadlineLayer;
 use crate::credentials::TokenProvider;
 use crate::error::Error;
-use crate::header_value::{authorization_value, exact_header_value, named_header_value};
+use crate::header_value::{authorization_value, exact_header_value, is_framing_header, named_header_value};
 use crate::middleware::Middleware;
 use crate::proxy::{is_loopback, ProxyChoice};
 use crate::retry::RetryPolicy;
@@ -426,6 +426,11 @@ impl ClientBuilder {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
                 Error::config(format!("default header name `{}` is not valid", name.escape_debug()))
             })?;
+            if is_framing_header(&name) {
+                return Err(Error::config(format!(
+                    "default header `{name}` frames the message or manages the connection: the transport sets it"
+                )));
+            }
             let value = named_header_value(&name, value)
                 .map_err(|reason| Error::config(format!("default header `{name}` {reason}")))?;
             headers.insert(name, value);

@@ -1,6 +1,9 @@
 //! Header values that reach the server exactly as given.
 
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
+use http::header::{
+    HeaderName, HeaderValue, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, COOKIE, HOST, PROXY_AUTHORIZATION,
+    TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
+};
 
 use crate::secret::Secret;
 
@@ -26,6 +29,15 @@ pub(crate) fn named_header_value(name: &HeaderName, text: &str) -> Result<Header
         value.set_sensitive(true);
     }
     Ok(value)
+}
+
+/// Whether `name` frames the message or manages the connection (RFC 9110 §7.6.1, RFC 9112): the
+/// transport sets these from the request itself, and a value given for one would contradict it
+/// (a `Content-Length` that cuts the body short, a second `Host`).
+pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
+    matches!(*name, CONTENT_LENGTH | TRANSFER_ENCODING | HOST | CONNECTION | TE | TRAILER | UPGRADE)
+        || name == "keep-alive"
+        || name == "proxy-connection"
 }
 
 /// `<prefix> <token>` as a header value marked sensitive (kept out of HTTP/2 header
@@ -72,5 +84,17 @@ mod tests {
         }
         assert!(!named_header_value(&HeaderName::from_static("x-request-id"), "r1").unwrap().is_sensitive());
         assert!(named_header_value(&AUTHORIZATION, "Bearer x\r\n").is_err());
+    }
+
+    #[test]
+    fn framing_headers_are_known_in_any_case() {
+        for name in
+            ["Content-Length", "transfer-encoding", "HOST", "Connection", "Keep-Alive", "te", "Upgrade"]
+        {
+            assert!(is_framing_header(&HeaderName::from_bytes(name.as_bytes()).unwrap()), "{name}");
+        }
+        for name in ["Content-Type", "Authorization", "X-Host", "Idempotency-Key"] {
+            assert!(!is_framing_header(&HeaderName::from_bytes(name.as_bytes()).unwrap()), "{name}");
+        }
     }
 }

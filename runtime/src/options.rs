@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::{HeaderName, HeaderValue};
 
 use crate::config::MAX_TIMEOUT;
-use crate::header_value::{authorization_value, named_header_value};
+use crate::header_value::{authorization_value, is_framing_header, named_header_value};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 
@@ -68,6 +68,10 @@ impl CallOptions {
             self.invalid = Some("an extra header name is not a valid HTTP header name");
             return self;
         };
+        if is_framing_header(&name) {
+            self.invalid = Some("an extra header may not frame the message or manage the connection (Content-Length, Transfer-Encoding, Host, Connection, ...): the transport sets those");
+            return self;
+        }
         match named_header_value(&name, value) {
             Ok(value) => {
                 self.headers.retain(|(existing, _)| *existing != name);

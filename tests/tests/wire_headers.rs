@@ -106,3 +106,18 @@ async fn header_values_a_server_would_read_differently_are_refused() {
     }
     assert_eq!(server.count(), 0);
 }
+
+#[tokio::test]
+async fn framing_headers_from_options_or_defaults_are_refused() {
+    let server = TestServer::always(Reply::new(204, "")).await;
+    let api = client(server.base_url());
+    for name in ["Content-Length", "transfer-encoding", "Host", "Connection", "Keep-Alive", "TE", "Upgrade"] {
+        let err = api.with_options(CallOptions::new().header(name, "1")).logout().await.unwrap_err();
+        assert!(err.is_invalid_input() && !err.may_have_been_delivered(), "{name}: {err}");
+        assert!(err.to_string().contains("the transport sets those"), "{name}: {err}");
+        let err =
+            Client::builder().base_url(server.base_url()).default_header(name, "1").build().unwrap_err();
+        assert_eq!(err.kind(), dintero_auth::ErrorKind::Config, "{name}: {err}");
+    }
+    assert_eq!(server.count(), 0);
+}

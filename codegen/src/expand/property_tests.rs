@@ -520,8 +520,9 @@ const BAD_SEGMENTS: &[&str] = &[
     "{a-b}",
     "{}}",
 ];
-const HEADERS: &[&str] = &["X-Request-Id", "Idempotency-Key", "x_y", "!#$%&'*+-.^_`|~", "A"];
-const BAD_HEADERS: &[&str] = &["", "X Y", "X-Y\n", "Ünï", "a:b", "(x)", "\"", "x\u{7f}"];
+const HEADERS: &[&str] = &["X-Request-Id", "Authorization", "x_y", "!#$%&'*+-.^_`|~", "A"];
+const BAD_HEADERS: &[&str] =
+    &["", "X Y", "X-Y\n", "Ünï", "a:b", "(x)", "\"", "x\u{7f}", "Content-Length", "host", "Idempotency-Key"];
 const PATH_TYPES: &[&str] =
     &["&str", "u64", "&T", "String", "i32", "&'static str", "Uuid", "std::num::NonZeroU8"];
 const QUERY_TYPES: &[&str] =
