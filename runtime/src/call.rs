@@ -122,8 +122,18 @@ impl<'c> Call<'c> {
     /// Sends `value` as the `Idempotency-Key` header (an `#[idempotency_key]` parameter), which
     /// lets the call be re-sent with the same key; `None` sends no key.
     pub fn idempotency_key<T: Serialize + ?Sized>(&mut self, value: &T) {
-        self.header("Idempotency-Key", value);
-        self.keyed = self.parts.headers.contains_key("idempotency-key");
+        match to_scalar(value) {
+            // An empty key identifies no call: it would let a call be re-sent with no protection.
+            Ok(Some(key)) if key.is_empty() => {
+                self.fail(Error::invalid_input("the idempotency key is empty"))
+            }
+            Ok(Some(key)) => {
+                self.header_text("Idempotency-Key", &key);
+                self.keyed = self.parts.headers.contains_key("idempotency-key");
+            }
+            Ok(None) => {}
+            Err(e) => self.fail(Error::invalid_input(format!("header `Idempotency-Key`: {e}"))),
+        }
     }
 
     /// Sets a JSON body.

@@ -93,6 +93,15 @@ async fn idempotent_and_keyed_posts_are_retried_with_the_same_key() {
 }
 
 #[tokio::test]
+async fn an_empty_idempotency_key_is_refused_before_sending() {
+    let server = flaky(1).await;
+    let err = orders(&server, fast_retries()).pay(7, "").await.unwrap_err();
+    assert!(err.is_invalid_input(), "{err}");
+    assert_eq!(err.to_string(), "invalid request: the idempotency key is empty; nothing was sent");
+    assert_eq!(server.count(), 0);
+}
+
+#[tokio::test]
 async fn a_retry_after_beyond_the_budget_is_returned_not_waited_for() {
     let server = TestServer::always(Reply::new(503, "").header("retry-after", "120")).await;
     let policy = fast_retries().budget(Duration::from_secs(1));
