@@ -14,12 +14,40 @@ use proc_macro2::Span;
 pub(crate) fn check(api: &mut Api, errors: &mut Errors) {
     for endpoint in &mut api.endpoints {
         let before = errors.len();
+        check_name(endpoint, errors);
         bind_placeholders(endpoint, errors);
         check_bodies(endpoint, errors);
+        check_headers(endpoint, errors);
         check_multipart(endpoint, errors);
         if errors.len() != before {
             endpoint.complete = false;
         }
+    }
+}
+
+/// The generated client's own methods: an endpoint of the same name would clash with one (or,
+/// without the `blocking` feature, be shadowed by it where called).
+const CLIENT_METHODS: &[&str] = &["new", "client", "with_options"];
+
+fn check_name(endpoint: &Endpoint, errors: &mut Errors) {
+    let name = endpoint.ident.to_string();
+    if CLIENT_METHODS.contains(&name.as_str()) {
+        errors.spanned(
+            &endpoint.ident,
+            format_args!("`{name}` is a method of the generated client (`new`, `client`, `with_options`): give the endpoint another name"),
+        );
+    }
+}
+
+/// A header is declared once: two `#[header]` parameters of one name would send it twice.
+fn check_headers(endpoint: &Endpoint, errors: &mut Errors) {
+    let mut seen: Vec<&str> = Vec::new();
+    for param in &endpoint.params {
+        let Some(Role::Header { name }) = &param.role else { continue };
+        if seen.iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
+            errors.spanned(&param.role_tokens, format_args!("header `{name}` is declared twice"));
+        }
+        seen.push(name);
     }
 }
 
@@ -181,6 +209,20 @@ fn check_multipart(endpoint: &Endpoint, errors: &mut Errors) {
                 "`#[{name}]` cannot be combined with `#[multipart]`; send it as a `#[part(\"name\")]`"
             ),
         );
+    }
+    // The body's content type carries the boundary the runtime draws for each call: a declared
+    // one could not.
+    let content_type_param = endpoint.params.iter().find(
+        |param| matches!(&param.role, Some(Role::Header { name }) if name.eq_ignore_ascii_case("content-type")),
+    );
+    if let Some(param) = content_type_param {
+        errors.spanned(
+            &param.role_tokens,
+            "a `#[multipart]` body sets its own `Content-Type` (with its boundary)",
+        );
+    }
+    if endpoint.settings.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+        errors.spanned(multipart, "a `#[multipart]` body sets its own `Content-Type` (with its boundary): remove it from `#[headers]`");
     }
     // A part whose attribute was malformed has no role, but was meant as one: no second error.
     if !endpoint.params.iter().any(|param| is_part(&param) || param.malformed_part) {

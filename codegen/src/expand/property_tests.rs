@@ -748,8 +748,8 @@ impl Gen<'_> {
     /// A fresh method name (duplicates only in the erroneous mode).
     fn method_name(&mut self, used: &mut Vec<&'static str>) -> &'static str {
         const METHODS: &[&str] = &[
-            "list", "create", "r#fn", "token", "update", "remove", "get", "send", "call", "größe", "new",
-            "client",
+            "list", "create", "r#fn", "token", "update", "remove", "get", "send", "call", "größe", "fetch",
+            "ping",
         ];
         loop {
             let name = self.pick(METHODS);
@@ -998,6 +998,8 @@ impl Gen<'_> {
         }
 
         let mut has_body = false;
+        // A header declared twice is an error: a valid declaration names each once.
+        let mut headers: Vec<&'static str> = Vec::new();
         for _ in 0..self.rng.below(4) {
             let ident = fresh(self.rng);
             let plain = ident.trim_start_matches("r#");
@@ -1009,6 +1011,10 @@ impl Gen<'_> {
                 }
                 2 | 3 => {
                     let header = if self.bad(4) { self.pick(BAD_HEADERS) } else { self.pick(HEADERS) };
+                    if headers.iter().any(|earlier| earlier.eq_ignore_ascii_case(header)) && !self.bad(4) {
+                        continue;
+                    }
+                    headers.push(header);
                     format!("#[header({})] {ident}: {}", Gen::string(header), self.param_type(QUERY_TYPES))
                 }
                 _ if (verb == "get" || has_body) && !self.bad(3) => {
