@@ -229,7 +229,7 @@ fn shim(api: &Api, endpoint: &Endpoint) -> TokenStream {
     let mut raw = String::new();
     for segment in &template.segments {
         if let Segment::Literal(text) = segment {
-            if text.bytes().all(is_unreserved) {
+            if text.bytes().all(is_path_char) {
                 if !raw.is_empty() {
                     raw.push('/');
                 }
@@ -404,9 +404,11 @@ fn operation(api: &Api, endpoint: &Endpoint, verb: Verb, template: &Template) ->
     }
 }
 
-/// RFC 3986's unreserved characters: a literal made of them alone is sent as it is.
-fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+/// RFC 3986's `pchar` but `%` (which the template refuses): unreserved characters, sub-delims, `:`
+/// and `@`. A literal made of them alone is sent as written (`/users/@me`, `/v1:batch`); others
+/// (non-ASCII letters, say) are percent-encoded by the runtime.
+fn is_path_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte)
 }
 
 /// A path value of type `&str`, `String` or `&String` as written, as a `&str` (a reference is

@@ -107,8 +107,8 @@ fn literal(piece: &str) -> Result<(), String> {
     if piece == "." || piece == ".." {
         return Err(format!("path segment `{piece}` is not allowed"));
     }
-    // `?` and `#` would end the path, `%` would be read as an escape; the runtime sends literal
-    // segments verbatim, so none of them may appear.
+    // `?` and `#` would end the path and `%` start an escape: a literal made of characters a path
+    // holds as they are is sent as written, so none of them may appear.
     let bad = piece.chars().find(|&c| matches!(c, '?' | '#' | '%') || c.is_whitespace() || c.is_control());
     match bad {
         Some(c) => Err(format!(

@@ -18,8 +18,8 @@ use crate::error::Error;
 pub enum Segment<'a> {
     /// A literal segment from the template, checked by the macro.
     Literal(&'static str),
-    /// Consecutive literal segments of the template, joined by `/`, each made of RFC 3986
-    /// unreserved characters only (checked by the macro): appended as they are, unscanned.
+    /// Consecutive literal segments of the template, joined by `/`, each made of characters a
+    /// path segment may hold as they are (checked by the macro): appended as written, unscanned.
     Raw(&'static str),
     /// A `{name}` placeholder and the argument bound to it.
     Param(&'static str, &'a dyn fmt::Display),
@@ -125,7 +125,7 @@ fn encode_into(encoded: &mut String, base: &Url, path: &[Segment<'_>]) -> Result
                 continue;
             }
             Segment::Raw(raw) => {
-                debug_assert!(raw.split('/').all(|s| !s.is_empty() && s.bytes().all(is_unreserved)));
+                debug_assert!(raw.split('/').all(|s| !s.is_empty() && s.bytes().all(is_path_char)));
                 encoded.push_str(raw);
                 continue;
             }
@@ -161,6 +161,12 @@ fn push_encoded(out: &mut String, text: &str) {
     } else {
         out.extend(utf8_percent_encode(text, SEGMENT));
     }
+}
+
+/// RFC 3986's `pchar` but `%`: unreserved characters, sub-delims, `:` and `@`, which a path
+/// segment holds as they are. Literal segments of the template made of them are sent as written.
+fn is_path_char(byte: u8) -> bool {
+    is_unreserved(byte) || b"!$&'()*+,;=:@".contains(&byte)
 }
 
 /// The bytes [`SEGMENT`] leaves as they are.

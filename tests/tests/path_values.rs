@@ -16,6 +16,20 @@ pub trait Sessions {
     async fn end_sessions(&self, aid: &str, user_id: &str) -> Result<(), Error>;
 }
 
+/// Literal segments with characters a path may hold as they are (`@`, `:`, sub-delims), and one
+/// that needs encoding.
+#[dintero_auth::api]
+pub trait Literals {
+    #[get("/users/@me")]
+    async fn me(&self) -> Result<(), Error>;
+
+    #[post("/v1:batch/a;b=c/$x,y")]
+    async fn batch(&self) -> Result<(), Error>;
+
+    #[get("/straße/{id}")]
+    async fn street(&self, id: &str) -> Result<(), Error>;
+}
+
 fn client(server: &TestServer) -> Client {
     Client::builder().base_url(server.base_url()).bearer_token("SENTINEL-JWT-7f3a").build().unwrap()
 }
@@ -114,4 +128,16 @@ fn a_base_url_the_parser_would_alter_is_refused() {
         let err = Client::builder().base_url(base).build().unwrap_err();
         assert_eq!(err.kind(), dintero_auth::ErrorKind::Config, "{base:?}");
     }
+}
+
+#[tokio::test]
+async fn literal_segments_are_sent_as_written_where_a_path_allows() {
+    let server = TestServer::always(Reply::new(204, "")).await;
+    let api = LiteralsClient::new(client(&server));
+    api.me().await.unwrap();
+    api.batch().await.unwrap();
+    api.street("@1").await.unwrap();
+    let targets: Vec<String> = server.requests().into_iter().map(|sent| sent.target).collect();
+    // A path value is still one opaque segment: its `@` is encoded.
+    assert_eq!(targets, ["/v1/users/@me", "/v1/v1:batch/a;b=c/$x,y", "/v1/stra%C3%9Fe/%401"]);
 }
