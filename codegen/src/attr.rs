@@ -397,7 +397,9 @@ pub(crate) fn header_name_problem(name: &str) -> Option<String> {
     })
 }
 
-/// Headers that frame the message or manage the connection (RFC 9110 §7.6.1, RFC 9112).
+/// Headers that frame the message or manage the connection (RFC 9110 §7.6.1, RFC 9112). The
+/// same list as the runtime's `header_value::is_framing_header`, which refuses them at run time
+/// (`CallOptions`, default headers): this crate does not depend on the runtime.
 const FRAMING_HEADERS: &[&str] = &[
     "content-length",
     "transfer-encoding",

@@ -34,7 +34,10 @@ fn check_name(endpoint: &Endpoint, errors: &mut Errors) {
     if CLIENT_METHODS.contains(&name.as_str()) {
         errors.spanned(
             &endpoint.ident,
-            format_args!("`{name}` is a method of the generated client (`new`, `client`, `with_options`): give the endpoint another name"),
+            format_args!(
+                "`{name}` is a method of the generated client (`{}`): give the endpoint another name",
+                CLIENT_METHODS.join("`, `")
+            ),
         );
     }
 }

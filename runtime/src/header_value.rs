@@ -33,7 +33,8 @@ pub(crate) fn named_header_value(name: &HeaderName, text: &str) -> Result<Header
 
 /// Whether `name` frames the message or manages the connection (RFC 9110 §7.6.1, RFC 9112): the
 /// transport sets these from the request itself, and a value given for one would contradict it
-/// (a `Content-Length` that cuts the body short, a second `Host`).
+/// (a `Content-Length` that cuts the body short, a second `Host`). The macro refuses the same
+/// names at compile time (`FRAMING_HEADERS` in the codegen crate's `attr.rs`).
 pub(crate) fn is_framing_header(name: &HeaderName) -> bool {
     matches!(*name, CONTENT_LENGTH | TRANSFER_ENCODING | HOST | CONNECTION | TE | TRAILER | UPGRADE)
         || name == "keep-alive"
